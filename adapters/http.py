@@ -1,0 +1,168 @@
+"""Shared httpx plumbing: the client factory, transport-error mapping, JSON decoding, downloads.
+
+Adapters never build clients from globals: the engine (or a test) calls :func:`make_client` and
+injects the result. Every httpx exception is turned into an :mod:`adapters.errors` class here,
+outside the ``except`` block, so no traceback link leads to ``exc.request.url`` (which holds
+the token for Telegram-style APIs). Whether a failure is :class:`Transient` or
+:class:`Ambiguous` depends on ``effect``: True for requests that change something on the server
+(send, edit, delete, upload), False for reads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from adapters.base import Progress
+from adapters.errors import AdapterError, Ambiguous, Rejected, Transient
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+USER_AGENT = "Payam/0.1 (+terminal messenger)"
+
+
+def make_client(
+    *,
+    proxy: str | None = None,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    transport: httpx.AsyncBaseTransport | None = None,
+    max_connections: int = 20,
+) -> httpx.AsyncClient:
+    """The client an account's adapter uses. ``proxy``: ``http://…`` or ``socks5://…``.
+
+    Environment proxies are ignored (``trust_env=False``): an account's proxy is configured per
+    account, and a stray ``HTTPS_PROXY`` must not send a loopback mock's traffic elsewhere.
+    """
+    return httpx.AsyncClient(
+        proxy=proxy if transport is None else None,
+        transport=transport,
+        timeout=timeout,
+        trust_env=False,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=10),
+    )
+
+
+def transport_error(exc: httpx.HTTPError, *, effect: bool, what: str) -> AdapterError:
+    """The adapter error for an httpx exception (the exception itself is never kept)."""
+    never_sent = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
+    if isinstance(exc, never_sent):
+        return Transient(f"{what}: {_describe(exc)}")
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return Rejected(f"{what}: {_describe(exc)}")
+    if isinstance(exc, httpx.TransportError | httpx.StreamError):
+        cls = Ambiguous if effect else Transient
+        return cls(f"{what}: {_describe(exc)}")
+    return (Ambiguous if effect else Transient)(f"{what}: {_describe(exc)}")
+
+
+def _describe(exc: BaseException) -> str:
+    # Class names only: the message of some httpx errors quotes the URL.
+    names = {
+        "ConnectError": "cannot connect",
+        "ConnectTimeout": "connect timed out",
+        "PoolTimeout": "connection pool timed out",
+        "ProxyError": "proxy failed",
+        "ReadTimeout": "read timed out",
+        "WriteTimeout": "write timed out",
+        "ReadError": "connection broken while reading",
+        "WriteError": "connection broken while writing",
+        "RemoteProtocolError": "server closed the connection or broke the protocol",
+        "LocalProtocolError": "could not send the request",
+        "UnsupportedProtocol": "unsupported URL scheme",
+        "InvalidURL": "invalid URL",
+    }
+    return names.get(type(exc).__name__, type(exc).__name__)
+
+
+async def request(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    effect: bool,
+    what: str,
+    **kwargs: Any,
+) -> httpx.Response:
+    """``client.request`` with every httpx failure mapped to an adapter error."""
+    error: AdapterError | None = None
+    try:
+        return await client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        error = transport_error(exc, effect=effect, what=what)
+    raise error  # outside the except block: no __context__ to the httpx exception
+
+
+def server_error(status: int, *, effect: bool, what: str) -> AdapterError:
+    """A 5xx (or an unexpected status): a read may be retried; a write may have happened."""
+    cls = Ambiguous if effect else Transient
+    return cls(f"{what}: server error {status}")
+
+
+def decode_json(response: httpx.Response, *, effect: bool, what: str) -> Any:
+    """The body as JSON; a truncated or non-JSON body is Transient (read) or Ambiguous (write)."""
+    error: AdapterError | None = None
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        error = (Ambiguous if effect else Transient)(
+            f"{what}: unreadable response (HTTP {response.status_code})"
+        )
+    raise error
+
+
+async def download_to(
+    client: httpx.AsyncClient,
+    url: str,
+    dest: Path,
+    *,
+    what: str,
+    max_bytes: int,
+    progress: Progress | None = None,
+    expected_size: int | None = None,
+) -> Path:
+    """Stream ``url`` into ``dest`` (written to a temp name, renamed when complete).
+
+    A download is a read: network failures are :class:`Transient`. A body larger than
+    ``max_bytes`` is :class:`Rejected` and nothing is left on disk.
+    """
+    tmp = dest.with_name(dest.name + ".part")
+    error: AdapterError | None = None
+    try:
+        async with client.stream("GET", url) as response:
+            if response.status_code != 200:
+                error = (
+                    server_error(response.status_code, effect=False, what=what)
+                    if response.status_code >= 500
+                    else Rejected(f"{what}: HTTP {response.status_code}")
+                )
+            else:
+                total = int(response.headers.get("content-length") or expected_size or 0)
+                if total > max_bytes:
+                    error = Rejected(f"{what}: file is larger than {max_bytes} bytes")
+                else:
+                    done = 0
+                    with tmp.open("wb") as out:
+                        async for chunk in response.aiter_bytes(64 * 1024):
+                            done += len(chunk)
+                            if done > max_bytes:
+                                error = Rejected(f"{what}: file is larger than {max_bytes} bytes")
+                                break
+                            out.write(chunk)
+                            if progress is not None:
+                                progress(done, total)
+                        out.flush()
+                        os.fsync(out.fileno())
+    except httpx.HTTPError as exc:
+        error = transport_error(exc, effect=False, what=what)
+    except OSError as exc:
+        error = Rejected(f"{what}: cannot write the file ({exc.strerror})")
+    if error is not None:
+        tmp.unlink(missing_ok=True)
+        raise error
+    tmp.replace(dest)
+    return dest

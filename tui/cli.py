@@ -1,0 +1,76 @@
+"""The ``payam`` command (CONTRACTS §3).
+
+Global options come before the command. Each sub-command lives in its own module under
+:mod:`tui.commands` and is imported only when it runs, so ``payam --help`` and the headless
+commands never pay for Textual. Exit codes: 0 ok, 1 runtime failure (one-line reason), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+
+# (module under tui.commands) — each registers its own sub-parsers.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit code 2)."""
+
+
+class CommandFailed(Exception):
+    """A runtime failure with a one-line reason for the user (exit code 1)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="payam",
+        description="One terminal inbox for Bale, Eitaa, Rubika, Soroush Plus and Telegram.",
+    )
+    parser.add_argument("--version", action="version", version=f"payam {__version__}")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=os.environ.get("PAYAM_CONFIG") or None,
+        help="config file (default: the platform's config dir; env PAYAM_CONFIG)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=os.environ.get("PAYAM_DATA_DIR") or None,
+        help="where the store, locks and log live (env PAYAM_DATA_DIR)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"tui.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None and "tui" in COMMAND_MODULES:
+            handler = importlib.import_module("tui.commands.tui").run
+        else:
+            parser.print_help(sys.stderr)
+            return 2
+    try:
+        result = handler(args)
+    except UsageError as exc:
+        print(f"payam: {exc}", file=sys.stderr)
+        return 2
+    except CommandFailed as exc:
+        print(f"payam: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return int(result or 0)

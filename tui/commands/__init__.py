@@ -1,0 +1,1 @@
+"""One module per ``payam`` sub-command. Each exposes ``register(subparsers)``."""
