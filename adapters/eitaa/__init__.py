@@ -1,1 +1,1 @@
-"""eitaa."""
+"""Eitaa via Eitaayar (send-only): the adapter (``adapter``) and its wire format (``wire``)."""

@@ -1,1 +1,1 @@
-"""rubika."""
+"""Rubika Bot API v3: the adapter (``adapter``), its wire format (``wire``, ``metadata``)."""
