@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import mimetypes
 import re
 import time
 import urllib.parse
@@ -23,12 +22,11 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from adapters import http
+from adapters import http, upload
 from adapters.base import Adapter, Progress, SendOptions
 from adapters.botapi import wire
 from adapters.botapi.envelope import Call, unwrap
 from adapters.botapi.profile import Profile
-from adapters.botapi.upload import FileChanged, MultipartBody, MultipartFile, form_value
 from adapters.errors import AdapterError, Ambiguous, Forbidden, Rejected, Transient, detach
 from adapters.models import Batch, Chat, FileRef, Identity, Sent, Span
 
@@ -70,7 +68,7 @@ class BotApiAdapter(Adapter):
             if self.profile.body_encoding == "json":
                 text = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
                 return text.encode("utf-8"), "application/json"
-            pairs = [(k, form_value(v)) for k, v in params.items()]
+            pairs = [(k, upload.form_value(v)) for k, v in params.items()]
             return urllib.parse.urlencode(pairs).encode("ascii"), (
                 "application/x-www-form-urlencoded"
             )
@@ -290,27 +288,18 @@ class BotApiAdapter(Adapter):
             fields["caption"] = caption
         if reply_to is not None:
             fields["reply_to_message_id"] = self._message_id(reply_to, method)
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        body = MultipartBody(fields, MultipartFile(field, path, path.name, mime, size), progress)
+        body = upload.file_body(path, size, field=field, fields=fields, progress=progress)
         call = Call(method, effect=True, chat_id=chat_id)
-        try:
-            response = await self._shielded(
-                http.request(
-                    self._client,
-                    "POST",
-                    self._url(method),
-                    effect=True,
-                    what=method,
-                    content=body,
-                    headers={"Content-Type": body.content_type, "Content-Length": str(body.length)},
-                    timeout=UPLOAD_TIMEOUT,
-                )
+        response = await self._shielded(
+            upload.post(
+                self._client,
+                self._url(method),
+                body,
+                effect=True,
+                what=method,
+                http_timeout=UPLOAD_TIMEOUT,
             )
-        except FileChanged as exc:
-            # Part of the body may be out; an incomplete multipart body is never processed.
-            error = Rejected(f"{method}: {exc}")
-        if error is not None:
-            raise error
+        )
         result = unwrap(response, call, self.profile)
         return self._read(method, result, lambda r: wire.sent_from_wire(r, chat_id), effect=True)
 

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from adapters import http
+from adapters import http, upload
 from adapters.base import Adapter, Capabilities, Progress, SendOptions
 from adapters.eitaa import wire
 from adapters.errors import (
@@ -41,7 +41,6 @@ from adapters.errors import (
 )
 from adapters.models import Batch, Chat, Identity, Sent, Span
 from adapters.ratelimit import EITAA
-from adapters.rubika import multipart  # generic streamed multipart (see its docstring)
 
 log = logging.getLogger(__name__)
 
@@ -193,11 +192,11 @@ class EitaaAdapter(Adapter):
         apply to files. Name a GIF ``.gif`` and a sticker ``.webp``: Eitaa goes by the name.
         """
         cid = self._prepare(chat_id, options, reply_to)
-        size = multipart.file_size(path, self.capabilities.max_upload_bytes)
+        size = upload.file_size(path, self.capabilities.max_upload_bytes)
         fields = {"chat_id": cid, **wire.send_fields(options, reply_to)}
         if caption:
             fields["caption"] = caption
-        body = multipart.file_body(path, size, fields=fields, progress=progress)
+        body = upload.file_body(path, size, fields=fields, progress=progress)
         result = await self._call(
             "POST",
             "sendFile",

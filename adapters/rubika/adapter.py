@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from adapters import http
+from adapters import http, upload
 from adapters.base import AccountSpec, Adapter, Capabilities, Progress, SendOptions
 from adapters.errors import (
     AdapterError,
@@ -56,7 +56,7 @@ from adapters.models import (
     Unparsed,
 )
 from adapters.ratelimit import RUBIKA
-from adapters.rubika import multipart, transport, wire
+from adapters.rubika import transport, wire
 from adapters.rubika.metadata import metadata_from_spans
 from adapters.rubika.names import NameCache
 from adapters.secret import Secret
@@ -299,7 +299,7 @@ class RubikaAdapter(Adapter):
         their failures are :class:`Transient`; only ``sendFile`` can be :class:`Ambiguous`.
         """
         self.check_options(None, reply_to)
-        size = multipart.file_size(path, self.capabilities.max_upload_bytes)
+        size = upload.file_size(path, self.capabilities.max_upload_bytes)
         data = await self._api.call(
             "requestSendFile", {"type": wire.file_type(path.name)}, effect=False
         )

@@ -26,10 +26,10 @@ from typing import Any, TypeVar
 
 import httpx
 
-from adapters import http
+from adapters import http, upload
 from adapters.base import Progress
 from adapters.errors import AdapterError, Ambiguous, AuthFailed, RateLimited, Rejected, Transient
-from adapters.rubika import multipart, wire
+from adapters.rubika import wire
 from adapters.secret import Secret
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class RubikaApi:
         Nothing anyone can see changes if this fails (an unused upload is dropped), so every
         failure here is :class:`Transient`, never :class:`Ambiguous`.
         """
-        body = multipart.file_body(path, size, progress=progress)
+        body = upload.file_body(path, size, progress=progress)
         error: AdapterError | None = None
         try:
             response = await http.request(

@@ -303,7 +303,7 @@ async def test_file_that_shrinks_mid_upload_is_rejected(tmp_path: Path) -> None:
             path.write_bytes(b"z" * 10)
 
     script = Script(sendDocument=ok(message(6, None, document={"file_id": "d"})))
-    with pytest.raises(Rejected, match="shorter"):
+    with pytest.raises(Rejected, match="shrank"):
         await make("telegram", script).send_file("5", path, progress=shrink)
 
 

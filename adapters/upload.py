@@ -5,19 +5,24 @@ reports no progress. This body is read in chunks off the event loop, calls ``pro
 bytes leave, and declares ``Content-Length`` up front, so the request is not chunked (upload
 servers behind proxies often refuse chunked bodies).
 
-Nothing here is Rubika-specific: the Eitaa adapter uses it too. It lives in this package only
-because the SDK modules have other owners; it is a candidate for ``adapters/http.py``.
+Every adapter that uploads (Telegram-style, Rubika, Eitaa) sends its files through here, with
+:func:`post`, which turns a file that changes or vanishes mid-upload into :class:`Rejected`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import mimetypes
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
+
+from adapters import http
 from adapters.base import Progress
 from adapters.errors import AdapterError, Rejected
 
@@ -47,12 +52,21 @@ def _quote(value: str) -> str:
     return value.translate(_ESCAPES)
 
 
+def form_value(value: Any) -> str:
+    """A parameter as a form field: nested objects as JSON text, booleans as true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
 def file_body(
     path: Path,
     size: int,
     *,
     field: str = "file",
-    fields: Mapping[str, str] | None = None,
+    fields: Mapping[str, Any] | None = None,
     filename: str | None = None,
     mime: str | None = None,
     progress: Progress | None = None,
@@ -69,7 +83,7 @@ def file_body(
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{_quote(key)}"\r\n\r\n'
         )
-        parts.append(f"{value}\r\n")
+        parts.append(f"{form_value(value)}\r\n")
     parts.append(
         f"--{boundary}\r\n"
         f'Content-Disposition: form-data; name="{_quote(field)}"; filename="{_quote(name)}"\r\n'
@@ -110,17 +124,49 @@ async def _stream(
     yield tail
 
 
-def file_size(path: Path, cap: int) -> int:
+def file_size(path: Path, cap: int, what: str = "upload") -> int:
     """The size of a regular file no larger than ``cap``; Rejected before any request if not."""
     error: AdapterError | None = None
     try:
         stat = path.stat()
     except OSError as exc:
-        error = Rejected(f"cannot read the file ({exc.strerror or 'unreadable'})")
+        error = Rejected(f"{what}: cannot read the file ({exc.strerror or 'unreadable'})")
     if error is not None:
         raise error
     if not path.is_file():
-        raise Rejected("not a regular file")
+        raise Rejected(f"{what}: not a regular file")
     if stat.st_size > cap:
-        raise Rejected(f"the file is larger than {cap} bytes")
+        raise Rejected(f"{what}: the file is larger than {cap} bytes")
     return stat.st_size
+
+
+async def post(
+    client: httpx.AsyncClient,
+    url: str,
+    body: Body,
+    *,
+    effect: bool,
+    what: str,
+    http_timeout: httpx.Timeout | None = None,
+) -> httpx.Response:
+    """POST ``body`` with :func:`adapters.http.request`'s error mapping.
+
+    A file that cannot be read to the end while it streams is :class:`Rejected`: the server
+    got an incomplete multipart body, which no server processes.
+    """
+    error: AdapterError | None = None
+    extra: dict[str, Any] = {} if http_timeout is None else {"timeout": http_timeout}
+    try:
+        return await http.request(
+            client,
+            "POST",
+            url,
+            effect=effect,
+            what=what,
+            content=body.stream,
+            headers=body.headers,
+            **extra,
+        )
+    except OSError as exc:
+        error = Rejected(f"{what}: cannot read the file ({exc.strerror or exc})")
+    raise error
