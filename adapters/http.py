@@ -141,7 +141,8 @@ async def download_to(
                     else Rejected(f"{what}: HTTP {response.status_code}")
                 )
             else:
-                total = int(response.headers.get("content-length") or expected_size or 0)
+                header = response.headers.get("content-length", "")
+                total = int(header) if header.isdigit() else (expected_size or 0)
                 if total > max_bytes:
                     error = Rejected(f"{what}: file is larger than {max_bytes} bytes")
                 else:

@@ -159,6 +159,15 @@ async def test_download_streams_and_caps(tmp_path: Path) -> None:
             )
     assert not (tmp_path / "g.bin").exists() and not (tmp_path / "g.bin.part").exists()
 
+    def bad_length(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"abc", headers={"Content-Length": "3, 3"})
+
+    async with http.make_client(transport=httpx.MockTransport(bad_length)) as client:
+        out = await http.download_to(
+            client, "http://127.0.0.1/f", tmp_path / "h.bin", what="download", max_bytes=10
+        )
+    assert out.read_bytes() == b"abc"
+
 
 def test_send_options_used() -> None:
     assert SendOptions().used() == frozenset()
