@@ -17,7 +17,7 @@ from pathlib import Path
 from tui import __version__
 
 # (module under tui.commands) — each registers its own sub-parsers.
-COMMAND_MODULES: tuple[str, ...] = ("account", "doctor")
+COMMAND_MODULES: tuple[str, ...] = ("account", "doctor", "mock")
 
 
 class UsageError(Exception):
