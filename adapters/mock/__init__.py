@@ -46,7 +46,8 @@ Adding a messenger (Rubika, Eitaa, a plug-in)
    * ``receives=False`` (Eitaa): ``inbound`` answers 400, nothing is ever queued.
    * ``emits(bot, event, chat) -> bool`` decides which neutral events become updates:
      ``"new"``, ``"edited"``, ``"deleted"`` (Telegram-style: never; Rubika: ``RemovedMessage``),
-     ``"callback"``. Rubika can emit all of them.
+     ``"callback"``, ``"started"`` (a user's first message opens a private chat; Rubika:
+     ``StartedBot``). Rubika emits all but ``callback``.
    * ``options``: free-form data for your app.
 
 3. ``create_app(world) -> ASGI app``. Route below your mount point with

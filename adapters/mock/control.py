@@ -261,13 +261,22 @@ class ControlAPI:
         return _json({"update_id": record.seq})
 
     async def chat(self, request: Request) -> Response:
-        """What the bot's side of a chat holds."""
+        """What the bot's side of a chat holds; posts whose ``scheduled_at`` the mock clock has
+        not reached yet (Eitaa) are listed under ``scheduled`` instead of ``messages``."""
         bot = self.world.require_bot(request.query_params.get("token"))
         chat = self._chat(request.path_params["chat_id"])
+        now = self.world.clock.now()
         with self.world.lock:
             dialog = bot.dialogs.get(chat.id)
-            messages = [self.message_json(m) for m in (dialog.messages.values() if dialog else ())]
-            return _json({"chat": self.chat_json(chat), "messages": messages})
+            messages: list[dict[str, Any]] = []
+            scheduled: list[dict[str, Any]] = []
+            for m in dialog.messages.values() if dialog else ():
+                waiting = m.scheduled_at is not None and m.scheduled_at > now
+                (scheduled if waiting else messages).append(self.message_json(m))
+            out = {"chat": self.chat_json(chat), "messages": messages}
+            if scheduled:
+                out["scheduled"] = scheduled
+            return _json(out)
 
     async def faults(self, request: Request) -> Response:
         """Install (POST), remove (DELETE) or show (GET) the fault plan."""

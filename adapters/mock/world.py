@@ -278,17 +278,19 @@ class MessengerWorld:
         media_kind: str | None = None,
         date: float | None = None,
     ) -> MockMessage:
-        """A user's message to the bot (the control API's ``inbound``); emits ``new``."""
+        """A user's message to the bot (the control API's ``inbound``); emits ``new``, and
+        ``started`` first when it opens a private chat."""
         if not self.spec.receives:
             raise MockError(400, f"{self.name} bots cannot receive messages")
         with self.lock:
             user = self.find_or_add_user(sender)
             target = self.chat_for_inbound(bot, chat, user)
             dialog = self.dialog(bot, target.id)
-            if target.is_private:
-                dialog.started = True
             if reply_to is not None and reply_to not in dialog.messages:
                 raise MockError(400, "reply_to names no message in that chat")
+            if target.is_private and not dialog.started:
+                dialog.started = True
+                self.emit(bot, "started", target)  # Rubika's StartedBot; others: nothing
             message = self._new_message(
                 bot,
                 target,
