@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from adapters.base import Progress
-from adapters.errors import AdapterError, Ambiguous, Rejected, Transient
+from adapters.errors import AdapterError, Ambiguous, RateLimited, Rejected, Transient
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 USER_AGENT = "Payam/0.1 (+terminal messenger)"
@@ -94,6 +94,9 @@ async def request(
         return await client.request(method, url, **kwargs)
     except httpx.HTTPError as exc:
         error = transport_error(exc, effect=effect, what=what)
+    # This frame is part of the error's traceback, and a crash screen that prints locals would
+    # show the URL, token and all: drop it first.
+    del url
     raise error  # outside the except block: no __context__ to the httpx exception
 
 
@@ -115,6 +118,30 @@ def decode_json(response: httpx.Response, *, effect: bool, what: str) -> Any:
     raise error
 
 
+def _small(response: httpx.Response) -> bool:
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= 64 * 1024
+
+
+def retry_hint(header: str, body: bytes) -> float | None:
+    """Seconds to wait from a 429: ``Retry-After`` (seconds), else a Bot API style body's
+    ``parameters.retry_after`` or ``retry_after``; None when neither says."""
+    if header.strip().isdigit():
+        return float(header.strip())
+    try:
+        payload = json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    params = payload.get("parameters")
+    for holder in (params if isinstance(params, dict) else {}, payload):
+        value = holder.get("retry_after")
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+    return None
+
+
 async def download_to(
     client: httpx.AsyncClient,
     url: str,
@@ -127,18 +154,27 @@ async def download_to(
 ) -> Path:
     """Stream ``url`` into ``dest`` (written to a temp name, renamed when complete).
 
-    A download is a read: network failures are :class:`Transient`. A body larger than
-    ``max_bytes`` is :class:`Rejected` and nothing is left on disk.
+    A download is a read: network failures are :class:`Transient`, a 429 is
+    :class:`RateLimited`. A body larger than ``max_bytes`` is :class:`Rejected`. A body whose
+    length is not ``expected_size`` (the size the messenger announced for the file) is
+    :class:`Transient`: a cut-off or substituted answer is not the file. Nothing is left on
+    disk after a failure.
     """
     tmp = dest.with_name(dest.name + ".part")
     error: AdapterError | None = None
+    done = 0
     try:
         async with client.stream("GET", url) as response:
-            if response.status_code != 200:
+            status = response.status_code
+            if status == 429:
+                body = await response.aread() if _small(response) else b""
+                wait = retry_hint(response.headers.get("retry-after", ""), body)
+                error = RateLimited(wait) if wait is not None else RateLimited()
+            elif status != 200:
                 error = (
-                    server_error(response.status_code, effect=False, what=what)
-                    if response.status_code >= 500
-                    else Rejected(f"{what}: HTTP {response.status_code}")
+                    server_error(status, effect=False, what=what)
+                    if status >= 500
+                    else Rejected(f"{what}: HTTP {status}")
                 )
             else:
                 header = response.headers.get("content-length", "")
@@ -146,7 +182,6 @@ async def download_to(
                 if total > max_bytes:
                     error = Rejected(f"{what}: file is larger than {max_bytes} bytes")
                 else:
-                    done = 0
                     with tmp.open("wb") as out:
                         async for chunk in response.aiter_bytes(64 * 1024):
                             done += len(chunk)
@@ -162,8 +197,11 @@ async def download_to(
         error = transport_error(exc, effect=False, what=what)
     except OSError as exc:
         error = Rejected(f"{what}: cannot write the file ({exc.strerror})")
+    if error is None and expected_size is not None and done != expected_size:
+        error = Transient(f"{what}: got {done} of {expected_size} bytes")
     if error is not None:
         tmp.unlink(missing_ok=True)
+        del url  # never a local of a frame in the error's traceback (see request)
         raise error
     tmp.replace(dest)
     return dest

@@ -169,4 +169,7 @@ async def post(
         )
     except OSError as exc:
         error = Rejected(f"{what}: cannot read the file ({exc.strerror or exc})")
+    except AdapterError as exc:
+        error = exc
+    del url  # this frame joins the error's traceback: no URL (token) among its locals
     raise error
