@@ -17,7 +17,16 @@ from pathlib import Path
 from tui import __version__
 
 # (module under tui.commands) — each registers its own sub-parsers.
-COMMAND_MODULES: tuple[str, ...] = ("account", "doctor", "mock")
+COMMAND_MODULES: tuple[str, ...] = (
+    "account",
+    "doctor",
+    "mock",
+    "tail",
+    "send",
+    "search",
+    "export",
+    "backup",
+)
 
 
 class UsageError(Exception):

@@ -6,10 +6,10 @@ say ``receive=False`` and those operations raise :class:`Unsupported` without a 
 the channels and groups the account is configured with (``AccountSpec.channels``), where the
 token's owner is an admin.
 
-Every call is ``<base>/<TOKEN>/<method>``: ``getMe`` as a GET, ``sendMessage`` as a
-form-encoded POST, ``sendFile`` as a multipart POST with the part ``file``. ``base`` is
-everything before ``/<TOKEN>/``: ``https://eitaayar.ir/api`` for real,
-``http://127.0.0.1:PORT/eitaa/api`` for the mock.
+Every call is ``<base>/api/<TOKEN>/<method>``: ``getMe`` as a GET, ``sendMessage`` as a
+form-encoded POST, ``sendFile`` as a multipart POST with the part ``file``. ``base`` is the
+API's root, as every adapter's is: ``https://eitaayar.ir`` for real,
+``http://127.0.0.1:PORT/eitaa`` for the mock.
 
 Errors (CONTRACTS §1): 401 or a description that names a bad token → :class:`AuthFailed`
 (any failure of ``getMe`` too); 429 → :class:`RateLimited`; 403 → :class:`Forbidden` for that
@@ -95,7 +95,7 @@ class EitaaAdapter(Adapter):
         if not token or any(c in token for c in "/?#") or token != token.strip():
             raise AuthFailed("the token has an invalid format")
         base = (self.spec.base_url or self.default_base_url).rstrip("/")
-        return f"{base}/{token}/{method}"
+        return f"{base}/api/{token}/{method}"
 
     async def _call(
         self,

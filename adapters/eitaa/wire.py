@@ -24,7 +24,7 @@ from typing import Any
 from adapters.base import SendOptions
 from adapters.models import Identity
 
-DEFAULT_BASE_URL = "https://eitaayar.ir/api"
+DEFAULT_BASE_URL = "https://eitaayar.ir"
 
 # Descriptions that mean "this token is no good" (pyeitaa has an "auth error" class).
 _AUTH_WORDS = re.compile(

@@ -10,9 +10,10 @@ messenger's own error bodies (429, 500) comes from that messenger's app.
 
 The :class:`RequestLog` records every bot-API request (never the control API): arrival time on
 the mock clock, HTTP and API method, the chat id when the request named one, the final status
-(None when no response was sent: reset, hang, ambiguous_send) and the fault. Tests read it through
-``GET /<m>/__mock__/requests`` to prove, e.g., that no request came before a ``retry_after``
-elapsed.
+(None when no response was sent: reset, hang, ambiguous_send), the fault, and the
+``retry_after`` a rate-limit answer carried (injected or from the rate table; absent when the
+messenger gives no hint). Tests read it through ``GET /<m>/__mock__/requests`` to prove, e.g.,
+that no request came before a ``retry_after`` elapsed.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ class LoggedRequest:
     chat_id: int | str | None = None
     status: int | None = None
     fault: str | None = None
+    retry_after: float | None = None  # the hint a rate-limit answer carried, if any
 
     def to_json(self) -> dict[str, Any]:
         """The entry as ``GET requests`` answers it."""
@@ -113,6 +115,8 @@ class LoggedRequest:
         out["status"] = self.status
         if self.fault is not None:
             out["fault"] = self.fault
+        if self.retry_after is not None:
+            out["retry_after"] = self.retry_after
         return out
 
 

@@ -17,6 +17,7 @@ ambiguous  (``ambiguous_send``) run; then the connection is closed with no respo
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -106,4 +107,19 @@ async def serve_call(
         if fault == "truncate":
             reply = Reply(200, reply.body[: len(reply.body) // 2], reply.content_type)
     entry.status = reply.status
+    if fault == "429" or reply.status == 429:
+        entry.retry_after = retry_after_hint(reply)
     await send_reply(send, reply, head=call.head)
+
+
+def retry_after_hint(reply: Reply) -> float | None:
+    """The ``parameters.retry_after`` a rate-limit answer carries (None: no hint given)."""
+    try:
+        body = json.loads(reply.body)
+    except ValueError:
+        return None
+    params = body.get("parameters") if isinstance(body, dict) else None
+    value = params.get("retry_after") if isinstance(params, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

@@ -1,9 +1,9 @@
 """The Rubika Bot API v3 adapter (reference: messenger-apis.md §5).
 
-Every call is ``POST <base>/<TOKEN>/<method>`` with a JSON object body (``{}`` when empty),
-answered with HTTP 200 and a ``status``/``data`` envelope (errors too). ``base`` is everything
-before ``/<TOKEN>/``: ``https://botapi.rubika.ir/v3`` for real, ``http://127.0.0.1:PORT/rubika/v3``
-for the mock.
+Every call is ``POST <base>/v3/<TOKEN>/<method>`` with a JSON object body (``{}`` when empty),
+answered with HTTP 200 and a ``status``/``data`` envelope (errors too). ``base`` is the API's
+root, as every adapter's is (CONTRACTS §2: the mock's base URL plus the API's real path):
+``https://botapi.rubika.ir`` for real, ``http://127.0.0.1:PORT/rubika`` for the mock.
 
 Receiving is a short poll: ``getUpdates(offset_id, limit)`` answers at once, the engine sleeps
 :attr:`Capabilities.poll_interval_s` after an empty batch. The first poll sends no
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -94,7 +95,8 @@ class RubikaAdapter(Adapter):
     )
 
     POLL_LIMIT: ClassVar[int] = 100
-    LOOKUP_CONCURRENCY: ClassVar[int] = 4
+    # One lookup at a time: a rate-limit answer must stop the next request, not race it.
+    LOOKUP_CONCURRENCY: ClassVar[int] = 1
     # Failed name lookups retried per poll even when no update mentions the chat again.
     RETRY_PER_POLL: ClassVar[int] = 8
     MAX_PENDING: ClassVar[int] = 256
@@ -104,6 +106,7 @@ class RubikaAdapter(Adapter):
         self._api = transport.RubikaApi(client, spec.base_url or self.default_base_url, token)
         self.names = NameCache()
         self._pending: OrderedDict[str, None] = OrderedDict()  # chats shown without a title
+        self._lookups_paused_until = 0.0  # time.monotonic(): no getChat before this
 
     # --- identity and chats ----------------------------------------------------------------
 
@@ -207,7 +210,8 @@ class RubikaAdapter(Adapter):
         if not todo:
             return
         gate = asyncio.Semaphore(self.LOOKUP_CONCURRENCY)
-        state = {"limited": False}
+        # A rate limit met by an earlier poll's lookups still holds: ask nothing until it ends.
+        state = {"limited": time.monotonic() < self._lookups_paused_until}
 
         async def one(chat_id: str) -> None:
             async with gate:
@@ -229,8 +233,10 @@ class RubikaAdapter(Adapter):
         try:
             data = await self._api.call("getChat", {"chat_id": chat_id}, effect=False)
             self.names.put(chat_id, wire.chat_info(data, chat_id))
-        except RateLimited:
-            state["limited"] = True  # stop asking in this poll; names are not worth a ban
+        except RateLimited as exc:
+            # Stop asking, in this poll and until the wait is over: names are not worth a ban.
+            state["limited"] = True
+            self._lookups_paused_until = time.monotonic() + exc.retry_after_s
             return False
         except (AdapterError, wire.WireError) as exc:
             # AuthFailed included: getChat on an id the bot may not see can say

@@ -61,7 +61,7 @@ def answer(parse: Callable[[dict[str, Any]], T], data: dict[str, Any], what: str
 
 
 class RubikaApi:
-    """``POST <base>/<TOKEN>/<method>`` with a JSON body; the token leaves the Secret only here."""
+    """``POST <base>/v3/<TOKEN>/<method>`` with a JSON body; the token leaves the Secret here."""
 
     def __init__(self, client: httpx.AsyncClient, base_url: str, token: Secret) -> None:
         self.client = client
@@ -73,7 +73,7 @@ class RubikaApi:
         token = self._token.reveal()
         if not token or any(c in token for c in "/?#") or token != token.strip():
             raise AuthFailed("the token has an invalid format")
-        return f"{self.base_url}/{token}/{method}"
+        return f"{self.base_url}/v3/{token}/{method}"
 
     def absolute(self, url: str) -> str:
         """An upload/download URL as given, or resolved against the API's origin if relative."""

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from adapters.models import Attachment, ChatKind, FileRef, Identity, Message, Sender
 from adapters.rubika.metadata import int_value, spans_from_metadata
 
-DEFAULT_BASE_URL = "https://botapi.rubika.ir/v3"
+DEFAULT_BASE_URL = "https://botapi.rubika.ir"
 
 # requestSendFile ``type`` by extension; anything else goes as a plain ``File``.
 _FILE_TYPES = {

@@ -34,9 +34,15 @@ def seed_v1(conn: sqlite3.Connection) -> None:
     )
 
 
+def seed_v2(conn: sqlite3.Connection) -> None:
+    """Version 2 added ``outbox.options``."""
+    seed_v1(conn)
+    conn.execute("UPDATE outbox SET options = '{\"silent\": true}' WHERE client_uuid = 'u1'")
+
+
 # One seed per version a user may still have on disk. Adding schema v(N+1) means adding the
 # seed for vN here: the test below fails until it exists.
-SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: seed_v1}
+SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: seed_v1, 2: seed_v2}
 
 
 def build(path: Path, version: int) -> None:
@@ -82,7 +88,7 @@ def test_appending_a_migration_upgrades_a_filled_file(tmp_path: Path) -> None:
         step=fill_notes,
     )
     with Store(path, migrations=[*schema.MIGRATIONS, v2]) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == schema.latest() + 1
         assert store.query("SELECT note FROM chats") == [("migrated",)]
         assert store.account("bale:shop").cursor == "42"  # type: ignore[union-attr]
 

@@ -28,7 +28,7 @@ async def adapter_client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def eitaa(server: MockServer, client: httpx.AsyncClient, token: str) -> EitaaAdapter:
-    spec = AccountSpec(E, "news", f"{server.base_url(E)}/api", channels=("mychannel",))
+    spec = AccountSpec(E, "news", server.base_url(E), channels=("mychannel",))
     return EitaaAdapter(spec, Secret(token), client)
 
 

@@ -30,7 +30,7 @@ async def adapter_client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def rubika(server: MockServer, client: httpx.AsyncClient, token: str) -> RubikaAdapter:
-    spec = AccountSpec(R, "family", f"{server.base_url(R)}/v3")
+    spec = AccountSpec(R, "family", server.base_url(R))
     return RubikaAdapter(spec, Secret(token), client)
 
 

@@ -6,6 +6,9 @@
 * :mod:`~tui.engine.outbox` — queued, paced, never-doubled sends; :mod:`~tui.engine.textsplit`;
 * :mod:`~tui.engine.downloads` — attachment files; :mod:`~tui.engine.locks` — one process per
   job per account; :mod:`~tui.engine.notices` — change notices; :mod:`~tui.engine.clock`;
+* :mod:`~tui.engine.service` — the one facade for the UI and the CLI (``service_*`` modules:
+  accounts, read side, write side, inbox cache, notices and statuses);
+  :mod:`~tui.engine.runtime` — building adapters from the config, lazily;
 * :mod:`~tui.engine.testing`, :mod:`~tui.engine.testing_file` — fakes that follow CONTRACTS §1;
   :mod:`~tui.engine.ingest` — a headless sync process (the kill -9 harness runs it).
 """

@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.base import Adapter
+from adapters.base import Adapter, SendOptions
 from adapters.errors import (
     Ambiguous,
     AuthFailed,
@@ -92,10 +92,12 @@ class Outbox:
         self.claimer = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.idle_poll_s = idle_poll_s
         self.progress: dict[str, tuple[int, int]] = {}
+        self.delivering: set[str] = set()  # accounts whose send lock this process holds
         self._rng = rng or random.Random()
-        self._limiters = {
-            key: RateLimiter(a.capabilities.rate_limits, margin) for key, a in adapters.items()
-        }
+        self._margin = margin
+        # Made on first use: ``adapters`` may be a mapping that gains accounts later (the
+        # service builds each adapter once its token has been read).
+        self._limiters: dict[str, RateLimiter] = {}
         self._wake: dict[str, asyncio.Event] = {}
 
     def _adapter(self, account: str) -> Adapter:
@@ -104,6 +106,13 @@ class Outbox:
         except KeyError:
             raise OutboxError(f"no adapter for {account}") from None
 
+    def _limiter(self, account: str) -> RateLimiter:
+        limiter = self._limiters.get(account)
+        if limiter is None:
+            caps = self._adapter(account).capabilities
+            limiter = self._limiters[account] = RateLimiter(caps.rate_limits, self._margin)
+        return limiter
+
     def _poke(self, account: str, chat_id: str) -> None:
         self._wake.setdefault(account, asyncio.Event()).set()
         self.hub.publish(ChangeNotice("outbox", account, frozenset({chat_id})))
@@ -111,12 +120,26 @@ class Outbox:
     # --- the user's side: every call returns once the rows are written ---------------------
 
     async def send_text(
-        self, account: str, chat_id: str, text: str, *, reply_to: str | None = None
+        self,
+        account: str,
+        chat_id: str,
+        text: str,
+        *,
+        reply_to: str | None = None,
+        options: SendOptions | None = None,
     ) -> list[OutboxItem]:
-        """Queue ``text``; over the messenger's ``max_text`` it becomes ordered parts."""
+        """Queue ``text``; over the messenger's ``max_text`` it becomes ordered parts.
+
+        ``options`` the messenger does not support are refused here, before anything is
+        queued; they go with the first part (``silent`` with every part)."""
         caps = self._adapter(account).capabilities
         if reply_to is not None and not caps.reply:
             raise OutboxError(f"{account.partition(':')[0]} cannot reply to messages")
+        extra = options.used() - caps.send_options if options is not None else frozenset()
+        if extra:
+            raise OutboxError(
+                f"{account.partition(':')[0]} does not support: {', '.join(sorted(extra))}"
+            )
         parts = split_text(text, caps.max_text)
         if not parts:
             raise OutboxError("nothing to send")
@@ -127,6 +150,7 @@ class Outbox:
             parts,
             now=self.clock.now(),
             reply_to=reply_to,
+            options=options,
         )
         self._poke(account, chat_id)
         return items
@@ -216,11 +240,13 @@ class Outbox:
                     if not lock.try_acquire():
                         await self.clock.sleep(self.idle_poll_s * 5)
                         continue
+                    self.delivering.add(account)
                     await self.recover(account)
                 wait = await self.deliver_once(account)
                 if wait is None or wait > 0:
                     await self._idle(account, self.idle_poll_s if wait is None else wait)
         finally:
+            self.delivering.discard(account)
             if lock is not None:
                 lock.release()
 
@@ -264,7 +290,7 @@ class Outbox:
             waits.append(max(0.0, (next_due - now).total_seconds()))
         if not heads:
             return min(waits) if waits else None
-        limiter = self._limiters[account]
+        limiter = self._limiter(account)
         for head in heads:
             if head.op in ("text", "file"):
                 wait = limiter.check(
@@ -328,7 +354,9 @@ class Outbox:
 
     async def _call(self, adapter: Adapter, item: OutboxItem) -> Sent | None:
         if item.op == "text":
-            return await adapter.send(item.chat_id, item.body, reply_to=item.reply_to)
+            return await adapter.send(
+                item.chat_id, item.body, reply_to=item.reply_to, options=item.options
+            )
         if item.op == "file":
 
             def progress(done: int, total: int) -> None:

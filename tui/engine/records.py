@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 from adapters.models import FileRef, Sender, Span
 from tui.engine.clock import from_ms
 from tui.engine.normalize import Snippet
+
+if TYPE_CHECKING:
+    from adapters.base import SendOptions
 
 OutboxState: TypeAlias = Literal["queued", "sending", "sent", "failed", "unknown"]
 OutboxOp: TypeAlias = Literal["text", "file", "edit", "delete"]
@@ -34,6 +37,7 @@ class AccountInfo:
     status_reason: str
     status_at: datetime | None
     self_id: str | None
+    self_name: str | None = None  # the account's own display name (from ``me()``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,18 @@ class OutboxItem:
     server_msg_id: str | None
     created_at: datetime
     updated_at: datetime
+    options: SendOptions | None = None  # send options of a text row (Eitaa's title, schedule…)
+
+
+ChangeKind: TypeAlias = Literal["new", "edited", "deleted"]
+
+
+class Change(NamedTuple):
+    """One message a batch really changed (a replayed update that changed nothing is absent)."""
+
+    kind: ChangeKind
+    chat_id: str
+    msg_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,3 +208,4 @@ class BatchResult:
     chats: frozenset[str] = frozenset()
     gap: GapMarker | None = None
     written: bool = True
+    changes: tuple[Change, ...] = ()  # in batch order

@@ -180,7 +180,12 @@ V1 = Migration(
     ),
 )
 
-MIGRATIONS: list[Migration] = [V1]
+V2 = Migration(
+    "outbox: the send options of a text row (Eitaa's title, schedule, pin, views, silent)",
+    ("ALTER TABLE outbox ADD COLUMN options TEXT",),  # JSON object; NULL: none
+)
+
+MIGRATIONS: list[Migration] = [V1, V2]
 
 
 def latest(migrations: Sequence[Migration] = MIGRATIONS) -> int:

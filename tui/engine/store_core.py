@@ -260,7 +260,7 @@ class StoreCore:
 
     _ACCOUNT_COLS = (
         "key, messenger, name, cursor, last_poll_at, last_update_at, status, status_reason, "
-        "status_at, self_id"
+        "status_at, self_id, self_name"
     )
 
     @staticmethod
@@ -276,6 +276,7 @@ class StoreCore:
             status_reason=r[7],
             status_at=_dt(r[8]),
             self_id=r[9],
+            self_name=r[10],
         )
 
     def account(self, key: str) -> AccountInfo | None:

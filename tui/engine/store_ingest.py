@@ -29,7 +29,7 @@ from adapters.models import (
 )
 from tui.engine.clock import to_ms
 from tui.engine.gaps import RESEED_IDLE, RETENTION, gap_due
-from tui.engine.records import BatchResult, GapMarker
+from tui.engine.records import BatchResult, Change, GapMarker
 from tui.engine.sqlrows import (
     alloc_message_id,
     fts_delete,
@@ -66,6 +66,7 @@ class _Tally:
     quarantined: int = 0
     duplicates: int = 0
     chats: set[str] = field(default_factory=set)
+    changes: list[Change] = field(default_factory=list)
 
 
 class IngestOps(StoreCore):
@@ -112,6 +113,7 @@ class IngestOps(StoreCore):
             duplicates=tally.duplicates,
             chats=frozenset(tally.chats),
             gap=gap,
+            changes=tuple(tally.changes),
         )
 
     def _write_batch(
@@ -234,16 +236,19 @@ class IngestOps(StoreCore):
             cache = self._chat(c, aid, event.chat, chats)
             if self._insert(c, cache, event.message, now_ms, self_id, edited=False):
                 tally.new += 1
+                tally.changes.append(Change("new", event.chat.id, event.message.id))
             else:
                 tally.duplicates += 1
         elif isinstance(event, MessageEdited):
             cache = self._chat(c, aid, event.chat, chats)
-            self._edit(c, cache, event.message, now_ms, self_id)
+            if self._edit(c, cache, event.message, now_ms, self_id):
+                tally.changes.append(Change("edited", event.chat.id, event.message.id))
             tally.edited += 1
         elif isinstance(event, MessageDeleted):
             cache = self._chat(c, aid, event.chat, chats)
             if self._delete(c, cache, event.message_id, now_ms):
                 tally.deleted += 1
+                tally.changes.append(Change("deleted", event.chat.id, event.message_id))
         elif isinstance(event, ChatSeen):
             self._chat(c, aid, event.chat, chats)
         else:
@@ -342,18 +347,20 @@ class IngestOps(StoreCore):
         m: Message,
         now_ms: int,
         self_id: str | None,
-    ) -> None:
+    ) -> bool:
+        """Apply an edit; False when it changed nothing (a replayed or outdated edit)."""
         row = c.execute(
             "SELECT id, text, edited_at, deleted FROM messages WHERE chat = ? AND msg_id = ?",
             (cache.pk, m.id),
         ).fetchone()
         if row is None:  # an edit of a message from before our history: keep what we learn
-            self._insert(c, cache, m, now_ms, self_id, edited=True)
-            return
+            return self._insert(c, cache, m, now_ms, self_id, edited=True)
         mid, old_text, old_edited, deleted = row
         edited_at = to_ms(m.edited_at) if m.edited_at else now_ms
         if deleted or (old_edited is not None and edited_at < old_edited):
-            return  # a replayed older edit must not undo a newer one
+            return False  # a replayed older edit must not undo a newer one
+        if old_edited is not None and edited_at == old_edited and old_text == m.text:
+            return False  # the same edit again (a replay)
         if old_text != m.text:
             fts_delete(c, mid, old_text)
             fts_insert(c, mid, m.text)
@@ -373,6 +380,7 @@ class IngestOps(StoreCore):
                 c.execute("DELETE FROM attachments WHERE message = ?", (mid,))
                 write_attachments(c, mid, m.attachments)
         cache.dirty = True
+        return True
 
     @staticmethod
     def _delete(c: sqlite3.Connection, cache: _ChatCache, msg_id: str, now_ms: int) -> bool:

@@ -48,8 +48,12 @@ class ReadOps(StoreCore):
         accounts: Sequence[str] = (),
         unread_only: bool = False,
         limit: int | None = None,
+        chat_ids: Sequence[str] = (),
     ) -> list[InboxEntry]:
         """Every chat of every account: pinned first, then newest activity first.
+
+        ``chat_ids`` keeps only those chats (of the selected accounts): the service refreshes
+        the few rows a change notice names rather than the whole list.
 
         Built for the whole list (2,000 chats in a few ms): rows come in the order of the
         ``chats_by_activity`` index (no sort), accounts are looked up from a small dict
@@ -70,8 +74,10 @@ class ReadOps(StoreCore):
             "ch.unread, ch.preview, ch.preview_sender, ch.preview_outgoing, ch.preview_deleted, "
             f"ch.last_msg FROM chats ch WHERE +ch.account IN ({','.join('?' * len(wanted))})"
             + (" AND ch.unread > 0" if unread_only else "")
+            + (f" AND ch.chat_id IN ({','.join('?' * len(chat_ids))})" if chat_ids else "")
             + " ORDER BY ch.last_msg DESC"
         )
+        wanted = [*wanted, *chat_ids]
         with self.read() as c:
             # Few chats have user state: a dict beats joining chat_state on 2,000 rows.
             states = {

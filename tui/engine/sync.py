@@ -25,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -45,11 +46,15 @@ from tui.engine.clock import Clock, SystemClock
 from tui.engine.gaps import RESEED_IDLE, RETENTION
 from tui.engine.locks import AccountLock
 from tui.engine.notices import ChangeNotice, NoticeHub
+from tui.engine.records import BatchResult
 from tui.engine.store import Store
 
 log = logging.getLogger("payam.sync")
 
 Outcome: TypeAlias = Literal["stored", "empty", "rate_limited", "retrying", "stopped"]
+StopKind: TypeAlias = Literal["", "auth", "conflict", "refused"]
+BatchObserver = Callable[[Batch, BatchResult], None]
+"""Called on the loop's thread after a batch is committed (the service builds its notices)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +117,10 @@ class SyncLoop:
         config: SyncConfig | None = None,
         rng: random.Random | None = None,
         lock_dir: Path | None = None,
+        on_batch: BatchObserver | None = None,
     ) -> None:
-        """``lock_dir``: ``<data dir>/locks``; None only in tests that run a single loop."""
+        """``lock_dir``: ``<data dir>/locks``; None only in tests that run a single loop.
+        ``on_batch`` sees every committed batch with what it changed."""
         self.store = store
         self.adapter = adapter
         self.account = adapter.spec.key
@@ -127,6 +134,9 @@ class SyncLoop:
         self.cursor: str | None = None
         self.status = "idle"
         self.reason = ""
+        self.until: datetime | None = None  # rate_limited / retrying: the next poll's time
+        self.stop_kind: StopKind = ""  # why the account stopped, for the UI's wording
+        self.on_batch = on_batch
         self._loaded = False
         self._task: asyncio.Task[object] | None = None
         self._stopping = False
@@ -159,6 +169,11 @@ class SyncLoop:
             if self.lock is not None:
                 self.lock.release()
 
+    @property
+    def running(self) -> bool:
+        """Whether :meth:`run` is under way."""
+        return self._task is not None
+
     def stop(self) -> None:
         """Ask a running :meth:`run` to end (it returns "stopped by the user")."""
         if self._task is not None:
@@ -179,23 +194,28 @@ class SyncLoop:
         try:
             batch = await self.adapter.poll(self.cursor, self.config.poll_timeout_s)
         except RateLimited as exc:
+            self.until = self.clock.now() + timedelta(seconds=exc.retry_after_s)
             await self._set_status("rate_limited", exc.reason)
             await self.clock.sleep(exc.retry_after_s)
             return "rate_limited"
         except AuthFailed as exc:
+            self.stop_kind = "auth"
             await self._stop(f"token rejected ({exc.reason})" if exc.reason else "token rejected")
         except Conflict as exc:
+            self.stop_kind = "conflict"
             await self._stop(
                 "another client is receiving for this bot, or a webhook is set "
                 f"(409: {exc.reason}); stop it, or remove the webhook yourself"
             )
         except (Rejected, Forbidden, Unsupported) as exc:
+            self.stop_kind = "refused"
             await self._stop(f"the server refuses to deliver updates: {exc.reason}")
         except Exception as exc:  # Transient, Ambiguous, or a bug: back off and try again
             delay = self.backoff.next()
             log.warning(
                 "%s: poll failed (%s); retrying in %.1f s", self.account, type(exc).__name__, delay
             )
+            self.until = self.clock.now() + timedelta(seconds=delay)
             await self._set_status("retrying", scrub(f"{type(exc).__name__}: {exc}"))
             await self.clock.sleep(delay)
             return "retrying"
@@ -219,12 +239,18 @@ class SyncLoop:
                 type(exc).__name__,
                 delay,
             )
+            self.until = self.clock.now() + timedelta(seconds=delay)
             await self._set_status("retrying", f"could not store: {type(exc).__name__}")
             await self.clock.sleep(delay)
             return "retrying"
         self.backoff.reset()
         if batch.cursor is not None:
             self.cursor = batch.cursor
+        if self.on_batch is not None:
+            try:
+                self.on_batch(batch, result)
+            except Exception:  # an observer's bug must never stop the account
+                log.exception("%s: a batch observer failed", self.account)
         if result.gap is not None:
             self.hub.publish(ChangeNotice("gap", self.account, detail=result.gap.reason))
         if result.chats:
@@ -240,7 +266,10 @@ class SyncLoop:
         raise AccountStopped(reason)
 
     async def _set_status(self, status: str, reason: str) -> None:
-        if (status, reason) == (self.status, self.reason):
+        if status not in ("rate_limited", "retrying"):
+            self.until = None
+        waiting = status in ("rate_limited", "retrying")  # each wait has its own `until`
+        if (status, reason) == (self.status, self.reason) and not waiting:
             return
         self.status, self.reason = status, reason
         await self.store.run(self.store.set_status, self.account, status, reason, self.clock.now())

@@ -24,7 +24,7 @@ from adapters.secret import Secret
 from tests.adapters.rubika.fake import multipart_parts
 
 TOKEN = "bot424242:CA4A2Y00-1111-2222-3333-444444444444"
-BASE = "http://127.0.0.1:8700/eitaa/api"
+BASE = "http://127.0.0.1:8700/eitaa"
 Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 
@@ -68,7 +68,7 @@ class FakeEitaa:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
-        assert url.startswith(BASE + "/"), url
+        assert url.startswith(BASE + "/api/"), url
         token, _, method = request.url.path[len("/eitaa/api/") :].partition("/")
         ctype = request.headers.get("content-type", "")
         params = dict(request.url.params)

@@ -32,7 +32,7 @@ ZWNJ = "\u200c"
 
 def test_capabilities_say_send_only() -> None:
     assert registry.load("eitaa") is EitaaAdapter
-    assert EitaaAdapter.default_base_url == "https://eitaayar.ir/api"
+    assert EitaaAdapter.default_base_url == "https://eitaayar.ir"
     caps = EitaaAdapter.capabilities
     assert (caps.receive, caps.long_poll, caps.edit, caps.delete) == (False, False, False, False)
     assert (caps.reply, caps.files_send, caps.files_receive) == (True, True, False)
@@ -45,7 +45,7 @@ async def test_me_is_a_get_and_reads_a_telegram_like_result() -> None:
     me = await make(fake).me()
     assert (me.id, me.name, me.username) == ("424242", "کانال‌یار", "shop_bot")
     (call,) = fake.seen
-    assert (call.http_method, call.url) == ("GET", f"{BASE}/{TOKEN}/getMe")
+    assert (call.http_method, call.url) == ("GET", f"{BASE}/api/{TOKEN}/getMe")
 
 
 @pytest.mark.parametrize(

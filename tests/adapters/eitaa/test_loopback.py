@@ -21,7 +21,7 @@ from tests.adapters.rubika.loopback import Server, serve
 
 
 def eitaa(server: Server, client: httpx.AsyncClient) -> EitaaAdapter:
-    spec = AccountSpec("eitaa", "loop", f"{server.url}/eitaa/api", channels=("mychannel",))
+    spec = AccountSpec("eitaa", "loop", f"{server.url}/eitaa", channels=("mychannel",))
     return EitaaAdapter(spec, Secret(TOKEN), client)
 
 

@@ -25,7 +25,7 @@ from adapters.rubika.adapter import RubikaAdapter
 from adapters.secret import Secret
 
 TOKEN = "CANARYrubikaTOKEN0a1b2c3d4e5f6g7h8i9j0kLMNOPQRSTUVWX"
-BASE = "http://127.0.0.1:8700/rubika/v3"
+BASE = "http://127.0.0.1:8700/rubika"
 FILES = "http://files.rubika.test"  # uploads and downloads live on another host
 BOT_CHAT = "b0QFtn0C1I022abcd29f1d60c9ce5b08"
 USER = "u0QFtn0abcded727585c77b8e116cd79"
@@ -139,8 +139,8 @@ class FakeRubika:
         elif url.startswith(FILES + "/download/"):
             method = "download"
         else:
-            assert url.startswith(BASE + "/"), url
-            token, _, method = url[len(BASE) + 1 :].partition("/")
+            assert url.startswith(BASE + "/v3/"), url
+            token, _, method = url[len(BASE) + 4 :].partition("/")
             assert request.method == "POST"
             assert request.headers["content-type"] == "application/json"
             body = json.loads(request.content)

@@ -149,7 +149,7 @@ async def test_a_malformed_token_is_never_sent() -> None:
 
 async def test_mock_style_base_url() -> None:
     fake = FakeRubika()
-    await make(fake, base_url="http://127.0.0.1:8700/rubika/v3/").send(BOT_CHAT, "x")
+    await make(fake, base_url="http://127.0.0.1:8700/rubika/").send(BOT_CHAT, "x")
     assert fake.seen[0].url == f"http://127.0.0.1:8700/rubika/v3/{TOKEN}/sendMessage"
 
 

@@ -20,7 +20,7 @@ from tests.adapters.rubika.loopback import Server, serve
 
 
 def rubika(server: Server, client: httpx.AsyncClient) -> RubikaAdapter:
-    spec = AccountSpec("rubika", "loop", f"{server.url}/rubika/v3")
+    spec = AccountSpec("rubika", "loop", f"{server.url}/rubika")
     return RubikaAdapter(spec, Secret(TOKEN), client)
 
 
@@ -78,7 +78,7 @@ async def test_nothing_listening_is_transient_even_for_a_send() -> None:
     async with serve(lambda *_: {}) as server:
         url = server.url  # the port is free again once the block ends
     async with http.make_client() as client:
-        adapter = RubikaAdapter(AccountSpec("rubika", "x", f"{url}/v3"), Secret(TOKEN), client)
+        adapter = RubikaAdapter(AccountSpec("rubika", "x", url), Secret(TOKEN), client)
         with pytest.raises(Transient) as info:
             await adapter.send("b0chat", "x")  # never reached a server: safe to retry
     assert_error_is_clean(info.value, TOKEN)

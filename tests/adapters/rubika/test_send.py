@@ -20,7 +20,7 @@ ZWNJ = "\u200c"
 def test_registered_under_its_name() -> None:
     assert registry.load("rubika") is RubikaAdapter
     assert RubikaAdapter.capabilities.formatting == "metadata"
-    assert RubikaAdapter.default_base_url == "https://botapi.rubika.ir/v3"
+    assert RubikaAdapter.default_base_url == "https://botapi.rubika.ir"
 
 
 async def test_me_posts_an_empty_json_object() -> None:
@@ -28,7 +28,7 @@ async def test_me_posts_an_empty_json_object() -> None:
     me = await make(fake).me()
     assert (me.id, me.name, me.username) == ("b0BOTID000000000000000000000000", "Demo", "demo_bot")
     (call,) = fake.seen
-    assert call.url == f"{BASE}/{TOKEN}/getMe" and call.body == {}
+    assert call.url == f"{BASE}/v3/{TOKEN}/getMe" and call.body == {}
 
 
 async def test_send_puts_everything_on_the_wire() -> None:
