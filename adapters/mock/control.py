@@ -6,7 +6,7 @@ clock and scale the rate limits. Ids are accepted as JSON strings or integers an
 the messenger's wire type. Answers are JSON (readable UTF-8); failures are
 ``{"error": "<reason>"}`` with a 4xx status. Faults never touch these routes.
 
-Additions beyond the contract (documented in docs/mock-readme-section.md): ``inbound`` takes
+Additions beyond the contract (README, "Mock servers for bot developers"): ``inbound`` takes
 optional ``entities`` (wire form), ``date`` and ``file`` (``{"name","mime"?,"kind"?,
 "content"|"content_b64"}``); ``POST callback`` (a button press); ``POST raw_update`` (an
 arbitrary update body, for poison-update tests); ``GET faults``, ``GET clock``, ``GET limits``;

@@ -43,7 +43,7 @@ NOTIFY_KEYS = frozenset({"bell", "desktop", "command"})
 # Keys someone might use to paste a token into the file; refused loudly, value never echoed.
 _SECRET_KEYS = frozenset({"token", "bot_token", "auth", "password", "secret", "api_key", "key"})
 HEADER = (
-    "# Payam configuration. Every key is described in docs/config-reference.md.\n"
+    "# Payam configuration. Every key is described in the README (Configuration reference).\n"
     "# Tokens are never stored here: they live in the system keyring or come from\n"
     "# an account's token_command.\n"
 )

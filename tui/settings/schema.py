@@ -1,7 +1,7 @@
 """The shape of ``config.toml``: dataclasses, defaults, and one validator per kind of value.
 
 This module owns the schema (CONTRACTS §6). Every key is documented in
-``docs/config-reference.md``; a key added here is added there too. Validators raise
+README.md's configuration reference; a key added here is added there too. Validators raise
 :class:`ValueError` with the *problem* only; :mod:`tui.settings.config` adds the file and the key
 (``accounts[1].proxy``), and the ``payam account add`` flags reuse the same validators.
 """
