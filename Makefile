@@ -28,7 +28,7 @@ test: $(STAMP) ## the whole suite: import rules, lint, types, tests
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not live" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, mypy and the import rules
 	$(BIN)/ruff check .
@@ -49,7 +49,7 @@ screenshots: $(STAMP) ## regenerate screenshots/ from code
 	$(BIN)/python -m tui.screenshots
 
 live-smoke: $(STAMP) ## opt-in: getMe + one getUpdates against the real APIs (tokens from PAYAM_LIVE_*)
-	$(BIN)/pytest -q -m live -p no:randomly tests/live --timeout=120
+	$(BIN)/pytest -q -s -m live tests/live --timeout=120
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
