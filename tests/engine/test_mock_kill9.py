@@ -4,9 +4,10 @@ Issue 4, "Tests — Kill -9", against the real thing: the mock server runs in th
 (a :class:`~adapters.mock.ThreadedMockServer`, so it survives every kill, with the server-side
 state — produced updates, the confirmation point — in its world), and the client is
 ``python -m tui.engine.ingest --base-url … --token-env …`` with the real Telegram, Bale, Soroush
-Plus or Rubika adapter and the real store file. Each cycle: the users write 1,500 more updates (new
-messages in private chats and groups, edits), an ingest process starts for one of the four
-accounts, works a random while (0–250 ms) after its first write began, and is SIGKILLed; the
+Plus or Rubika adapter and the real store file. Each cycle: the users write 400 more updates
+(1,500 under PAYAM_SOAK=1: new messages in private chats and groups, edits), an ingest process
+starts for one of the four accounts, works a random while (0–250 ms; aimed cycles: none) after
+its first write began, and is SIGKILLed; the
 byte it keeps set while a write transaction is open (``--tx-flag``, the same mechanism as the
 fake-adapter harness in ``test_kill9.py``) says whether the kill landed inside one. Even cycles
 kill at that uniformly random moment; odd cycles then wait for the next (or current) write
@@ -51,9 +52,10 @@ from tests.engine.mockharness import (
 
 SOAK = os.environ.get("PAYAM_SOAK") == "1"
 CYCLES = 200 if SOAK else 30
-PER_CYCLE = 1500
+PER_CYCLE = 1500 if SOAK else 400  # updates the users write per cycle
 MESSENGERS = ("telegram", "bale", "splus", "rubika")
 AIM_S = 0.002  # an aimed kill lands this long (at most) after a write transaction began
+AIM_WAIT_S = 5.0  # how long an aimed kill waits for the next write transaction
 STARTUP_S = 60.0  # a process that never writes within this is a failure, not a slow start
 
 
@@ -106,12 +108,18 @@ def test_sigkill_while_ingesting_from_the_mock_loses_and_doubles_nothing(tmp_pat
                 assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
                 assert time.monotonic() < deadline, "the ingest process never wrote"
                 time.sleep(0.001)
-            time.sleep(rng.uniform(0.0, 0.25))
             aimed = cycle % 2 == 1
             if aimed:  # the next (or current) write transaction, at a random point in it
+                # Bounded: a process that has drained its backlog writes nothing more, and is
+                # then killed idle (the byte still says where it really was).
+                give_up = time.monotonic() + AIM_WAIT_S
                 while not tx_inside(flag) and proc.poll() is None:
+                    if time.monotonic() > give_up:
+                        break
                     time.sleep(0.0002)
                 time.sleep(rng.uniform(0.0, AIM_S))
+            else:
+                time.sleep(rng.uniform(0.0, 0.25))
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
             if proc.stderr:
