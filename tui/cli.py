@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search",
     "export",
     "backup",
+    "tui",
+    "demo",
 )
 
 

@@ -69,7 +69,7 @@ def demo_bale(world: MessengerWorld, rng: random.Random) -> None:
     order = rng.randrange(1000, 9999)
     sara = {"name": "سارا کریمی", "username": "sara_k"}
     reza = {"name": "Reza Ahmadi", "username": "reza_a"}
-    maryam = {"name": "مریم"}
+    maryam = {"name": "مریم", "username": "maryam_gol"}  # one user: both messages, one chat
     first = world.inbound(
         bot,
         sender=sara,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -19,3 +21,13 @@ async def settle(pilot: Pilot[object]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until_shown(pilot: Pilot[object], done: Callable[[], bool], *, tries: int = 200) -> None:
+    """Pause until ``done()`` holds (a hang guard, not a timing: a loaded machine needs more
+    event-loop turns than an idle one for a click to be handled and the screen redrawn)."""
+    for _ in range(tries):
+        if done():
+            return
+        await pilot.pause(0.02)
+    assert done(), "the screen never reached the expected state"

@@ -36,7 +36,7 @@ DIGITS: tuple[Digits, ...] = ("ascii", "persian")
 LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 BIDI_ENV = "PAYAM_BIDI"
-DEFAULT_THEME = "textual-dark"
+DEFAULT_THEME = "payam-dark"
 DEFAULT_TOKEN_COMMAND_TIMEOUT = 30.0
 # Placeholders a notification command may use; each is filled with display_safe text.
 NOTIFY_FIELDS = frozenset({"account", "messenger", "chat", "sender", "text"})
@@ -68,6 +68,11 @@ DEFAULT_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "toggle_direction": ("ctrl+t",),
         "accounts": ("ctrl+a",),
         "filter": ("f",),
+        "unread_only": ("u",),
+        "next_messenger": ("m",),
+        "pin": ("p",),
+        "mute": ("M",),
+        "palette": ("ctrl+p",),
     }
 )
 
