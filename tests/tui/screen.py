@@ -30,4 +30,6 @@ async def until_shown(pilot: Pilot[object], done: Callable[[], bool], *, tries: 
         if done():
             return
         await pilot.pause(0.02)
-    assert done(), "the screen never reached the expected state"
+    assert done(), "the screen never reached the expected state:\n" + "\n".join(
+        screen_rows(pilot.app)
+    )

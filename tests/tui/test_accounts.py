@@ -10,7 +10,7 @@ from typing import Any
 
 import keyring
 import pytest
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from adapters.mock import ThreadedMockServer
 from tests.cli.mockkit import MockKit, until
@@ -140,11 +140,11 @@ async def test_form_errors_name_the_field(tmp_path: Path) -> None:
         await pilot.press("a")
         await ready(pilot)
         await fill(pilot, name="has space", token="x")
-        await pilot.click("#save")
+        app.screen.query_one("#save", Button).press()
         await until_shown(pilot, lambda: "is not an account name" in "\n".join(screen_rows(app)))
         assert app.screen.query_one("#name", Input).has_focus
         await fill(pilot, name="shop", token="", token_command="")
-        await pilot.click("#save")
+        app.screen.query_one("#save", Button).press()
         wanted = "Type the token, or give a token command."
         await until_shown(pilot, lambda: wanted in "\n".join(screen_rows(app)))
         await pilot.press("escape")
