@@ -8,6 +8,7 @@ outside any ``except`` block (or through :func:`detach`), so neither ``__cause__
 
 from __future__ import annotations
 
+import math
 from typing import TypeVar
 
 from adapters.redact import scrub
@@ -63,11 +64,16 @@ class RateLimited(AdapterError):
     """Too many requests. Wait ``retry_after_s`` (exactly, when ``known``), then retry."""
 
     DEFAULT_S = 3.0
+    MAX_S = 86_400.0
+    """The longest wait honoured. A longer hint (up to Infinity or past float range, which a
+    broken or hostile server may send) is cut to this, so it can neither stall an account for
+    ever nor overflow the engine's clock arithmetic; a NaN or negative one means "no hint"."""
 
     def __init__(self, retry_after_s: float | None = None, known: bool = True) -> None:
-        if retry_after_s is None:
-            retry_after_s, known = self.DEFAULT_S, False
-        self.retry_after_s = float(retry_after_s)
+        seconds = _seconds(retry_after_s)
+        if seconds is None:
+            seconds, known = self.DEFAULT_S, False
+        self.retry_after_s = min(seconds, self.MAX_S)
         self.known = known
         hint = (
             f"{self.retry_after_s:g} s" if known else f"no hint, waiting {self.retry_after_s:g} s"
@@ -76,6 +82,19 @@ class RateLimited(AdapterError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.retry_after_s, self.known))
+
+
+def _seconds(value: object) -> float | None:
+    """A non-negative number of seconds (infinity included: capped by the caller), or None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int past float range: "very long" (capped by the caller)
+        seconds = math.inf if isinstance(value, int) and value > 0 else math.nan
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds >= 0 else None  # NaN compares False: None
 
 
 class Conflict(AdapterError):

@@ -10,13 +10,14 @@ the token for Telegram-style APIs). Whether a failure is :class:`Transient` or
 
 from __future__ import annotations
 
-import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from adapters import jsonsafe
 from adapters.base import Progress
 from adapters.errors import AdapterError, Ambiguous, RateLimited, Rejected, Transient
 
@@ -110,8 +111,8 @@ def decode_json(response: httpx.Response, *, effect: bool, what: str) -> Any:
     """The body as JSON; a truncated or non-JSON body is Transient (read) or Ambiguous (write)."""
     error: AdapterError | None = None
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return jsonsafe.loads(response.content)
+    except ValueError:  # UnicodeDecodeError, too deep, not JSON (see adapters.jsonsafe)
         error = (Ambiguous if effect else Transient)(
             f"{what}: unreadable response (HTTP {response.status_code})"
         )
@@ -126,11 +127,12 @@ def _small(response: httpx.Response) -> bool:
 def retry_hint(header: str, body: bytes) -> float | None:
     """Seconds to wait from a 429: ``Retry-After`` (seconds), else a Bot API style body's
     ``parameters.retry_after`` or ``retry_after``; None when neither says."""
-    if header.strip().isdigit():
-        return float(header.strip())
+    seconds = header.strip()
+    if seconds.isascii() and seconds.isdigit():  # isdigit alone also takes "²", which float refuses
+        return float(seconds)  # a very long one is inf: RateLimited caps it
     try:
-        payload = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
+        payload = jsonsafe.loads(body) if body else None
+    except ValueError:
         return None
     if not isinstance(payload, dict):
         return None
@@ -138,7 +140,10 @@ def retry_hint(header: str, body: bytes) -> float | None:
     for holder in (params if isinstance(params, dict) else {}, payload):
         value = holder.get("retry_after")
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-            return float(value)
+            try:
+                return float(value)  # NaN/Infinity/huge: RateLimited caps or ignores them
+            except OverflowError:
+                return math.inf
     return None
 
 

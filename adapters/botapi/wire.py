@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from adapters import jsonsafe
 from adapters.botapi.entities import entities_from_spans, spans_from_entities
 from adapters.models import (
     Attachment,
@@ -111,9 +112,11 @@ def decode_body(content: bytes) -> Any:
     """Parse a response body. Raises :class:`ValueError` when it is not JSON at all.
 
     Invalid UTF-8 inside a string value does not fail the parse: it decodes to lone
-    surrogates, which :func:`update_to_event` reports as poison for that one update.
+    surrogates, which :func:`update_to_event` reports as poison for that one update. An
+    integer past Python's int/str limit stays a digit string (poison for its update only);
+    nesting too deep for the parser is a ``ValueError`` (see :mod:`adapters.jsonsafe`).
     """
-    return json.loads(content.decode("utf-8", "surrogateescape"))
+    return jsonsafe.loads(content.decode("utf-8", "surrogateescape"))
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -133,8 +136,9 @@ def may_hold_surrogates(content: bytes) -> bool:
 
 
 def _raw(obj: Any) -> bytes:
-    # ensure_ascii escapes lone surrogates, so the quarantine copy is always writable.
-    return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    # ensure_ascii escapes lone surrogates, so the quarantine copy is always writable; an
+    # update that cannot be re-encoded at all (too deep, a huge int) is kept as a note.
+    return jsonsafe.dump_raw(obj)
 
 
 def _check_unicode(obj: Any) -> None:
@@ -397,7 +401,8 @@ def updates_to_events(
         update_id: int | None = None
         if isinstance(update, dict):
             raw_id = update.get("update_id")
-            if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+            # An id outside int64 is no Bot API id (and past the int/str limit, str() fails).
+            if isinstance(raw_id, int) and not isinstance(raw_id, bool) and abs(raw_id) < 2**63:
                 update_id = raw_id
                 first = raw_id if first is None else min(first, raw_id)
                 last = raw_id if last is None else max(last, raw_id)

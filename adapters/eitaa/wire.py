@@ -91,8 +91,8 @@ def parse(status: int, body: Any) -> Any:
         if body["ok"] and 200 <= status < 300:
             return body.get("result")
         code = body.get("error_code")
-        if isinstance(code, str) and code.isdigit():
-            code = int(code)
+        if isinstance(code, str) and code.isascii() and code.isdigit() and len(code) <= 4:
+            code = int(code)  # isdigit alone takes "²"; and 5,000 digits overflow int()
         if not isinstance(code, int) or isinstance(code, bool) or code < 400:
             code = status if status >= 400 else 400
         description = body.get("description")
@@ -120,9 +120,9 @@ def identity(result: Any) -> Identity:
         raise WireError("getMe result is not an object")
     ident = ""
     for key in ("id", "user_id", "bot_id", "channel_id"):
-        value = result.get(key)
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
-            ident = str(value)
+        found = _text_id(result.get(key))
+        if found is not None:
+            ident = found
             break
     names = [result.get(k) for k in ("first_name", "last_name")]
     name = " ".join(n.strip() for n in names if isinstance(n, str) and n.strip())
@@ -151,6 +151,18 @@ def message_id(result: Any) -> str:
         value = result.get("message_id", result.get("id"))
         if isinstance(value, dict):  # a whole Message object
             value = value.get("message_id")
-    if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
-        return str(value)
-    return f"unknown:{secrets.token_hex(8)}"
+    found = _text_id(value)
+    return found if found is not None else f"unknown:{secrets.token_hex(8)}"
+
+
+_ID_LIMIT = 10**100
+"""No id has 100 digits; past the int/str limit ``str()`` of one would raise ValueError."""
+
+
+def _text_id(value: Any) -> str | None:
+    """A non-empty str id, or an int id as its digits; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        return None
+    if isinstance(value, int) and abs(value) >= _ID_LIMIT:
+        return None
+    return str(value)

@@ -13,12 +13,12 @@ Facts and choices (reference: messenger-apis.md §5):
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from adapters import jsonsafe
 from adapters.models import Attachment, ChatKind, FileRef, Identity, Message, Sender
 from adapters.rubika.metadata import int_value, spans_from_metadata
 
@@ -40,6 +40,10 @@ _ATTACHMENT_KINDS = {
     "Voice": "voice",
     "File": "document",
 }
+
+
+_ID_LIMIT = 10**100
+"""No id has 100 digits; past the int/str limit ``str()`` of one would raise ValueError."""
 
 
 class WireError(ValueError):
@@ -113,7 +117,7 @@ def _retry_after(body: dict[str, Any]) -> float | None:
             if isinstance(value, (int, float, str)) and not isinstance(value, bool):
                 try:
                     seconds = float(value)
-                except ValueError:
+                except (ValueError, OverflowError):  # OverflowError: an int past float range
                     continue
                 if 0 < seconds < 86_400:
                     return seconds
@@ -199,8 +203,9 @@ def file_type(filename: str) -> str:
 
 
 def dump(raw: Any) -> bytes:
-    """Raw bytes of one update for quarantine (ASCII JSON: lone surrogates stay escaped)."""
-    return json.dumps(raw, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    """Raw bytes of one update for quarantine (ASCII JSON: lone surrogates stay escaped; an
+    update that cannot be re-encoded — too deep, a huge int — is kept as a note)."""
+    return jsonsafe.dump_raw(raw)
 
 
 # --- updates ------------------------------------------------------------------------------
@@ -209,10 +214,22 @@ def dump(raw: Any) -> bytes:
 def parse_update(raw: Any, received_at: datetime) -> Parsed | None:
     """One ``getUpdates`` item; None for kinds Payam ignores (inline taps, unknown types).
 
-    Raises :class:`WireError` for a poison update: not an object, a lone surrogate anywhere,
-    a required field missing or of the wrong type. ``received_at`` stands in for the edit
-    time, which Rubika does not send.
+    Raises :class:`WireError` (and nothing else) for a poison update: not an object, a lone
+    surrogate anywhere, a required field missing or of the wrong type, a number no field can
+    hold. ``received_at`` stands in for the edit time, which Rubika does not send.
     """
+    error: WireError | None = None
+    try:
+        return _parse_update(raw, received_at)
+    except WireError as exc:
+        error = exc
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+        # e.g. an id past the int/str limit (ValueError from str()): poison, like any other
+        error = WireError(f"malformed update ({type(exc).__name__})")
+    raise error
+
+
+def _parse_update(raw: Any, received_at: datetime) -> Parsed | None:
     if not isinstance(raw, dict):
         raise WireError("update is not an object")
     _reject_surrogates(raw)
@@ -296,6 +313,8 @@ def _id(obj: dict[str, Any], key: str) -> str:
     value = obj.get(key)
     if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
         raise WireError(f"{key} is missing or not an id")
+    if isinstance(value, int) and abs(value) >= _ID_LIMIT:
+        raise WireError(f"{key} is not an id (a number of {value.bit_length()} bits)")
     return str(value)
 
 
