@@ -26,15 +26,17 @@ from tui.text.unidata import CANONICAL_BRACKET, CLOSING, OPENING
 _REJECT: Final = re.compile("[XIPB]")
 _BRACKET: Final = re.compile("[" + re.escape("".join([*OPENING, *CLOSING])) + "]")
 _NSM_RUN: Final = re.compile("([^m])(m+)")
-_EN_AFTER_AL: Final = re.compile("E(?=[^LRA]*A)")  # on the reversed sequence
+# Every rule below that looks past a run ("the next strong type after these neutrals") matches
+# the maximal run once and checks the one character after it: a per-character lookahead over
+# the run (``E(?=[^LRA]*A)``) rescans it from every position, which is quadratic (10,000 emoji,
+# all neutrals, took seconds).
+_NOT_STRONG_OR_AL: Final = re.compile("[^LRA]+")  # W2, on the reversed sequence
 _ES_CS_EN: Final = re.compile("(?<=E)[sc](?=E)")
 _CS_AN: Final = re.compile("(?<=N)c(?=N)")
-_ET_EN: Final = re.compile("(?<=E)t+|t+(?=E)")
-_EN_AFTER_L: Final = re.compile("E(?=[^LR]*L)")  # on the reversed sequence
-_NEUTRAL_BEFORE_R: Final = re.compile("[owSi](?=[owSi]*[REN])")
-_NEUTRAL_BEFORE_L: Final = re.compile("[owSi](?=[owSi]*L)")
-_RIGHT_R_AFTER_R: Final = re.compile("r(?=r*[REN])")  # on the reversed sequence
-_RIGHT_L_AFTER_L: Final = re.compile("l(?=l*L)")  # on the reversed sequence
+_ET_RUN: Final = re.compile("t+")  # W5
+_NOT_STRONG: Final = re.compile("[^LR]+")  # W7, on the reversed sequence
+_NEUTRAL_RUN: Final = re.compile("[owSi]+")  # N1/N2
+_MARKED_RUN: Final = re.compile("r+|l+")  # N1, on the reversed sequence
 _LEFTOVER: Final = {"L": str.maketrans("rl", "LL"), "R": str.maketrans("rl", "RR")}
 _ALL_RTL: Final = re.compile("[ARowS]*")
 _ALL_LTR: Final = re.compile("[LowS]*")
@@ -55,6 +57,46 @@ def _level_table(level: int) -> dict[int, int]:
 _LEVELS_AT: Final = {level: _level_table(level) for level in range(3)}
 
 
+def _after(match: re.Match[str]) -> str:
+    """The character just after a match ("" at the end)."""
+    return match.string[match.end() : match.end() + 1]
+
+
+def _en_to_an_before_al(match: re.Match[str]) -> str:
+    run = match.group()
+    return run.replace("E", "N") if _after(match) == "A" else run
+
+
+def _en_to_l_before_l(match: re.Match[str]) -> str:
+    run = match.group()
+    return run.replace("E", "L") if _after(match) == "L" else run
+
+
+def _et_next_to_en(match: re.Match[str]) -> str:
+    run, at = match.group(), match.start()
+    if _after(match) == "E" or (at > 0 and match.string[at - 1] == "E"):
+        return "E" * len(run)
+    return run
+
+
+def _mark_neutrals(match: re.Match[str]) -> str:
+    after = _after(match)
+    if after in ("R", "E", "N"):
+        return "r" * len(match.group())
+    if after == "L":
+        return "l" * len(match.group())
+    return match.group()
+
+
+def _settle_marked(match: re.Match[str]) -> str:
+    run, after = match.group(), _after(match)
+    if run[0] == "r" and after in ("R", "E", "N"):
+        return "R" * len(run)
+    if run[0] == "l" and after == "L":
+        return "L" * len(run)
+    return run
+
+
 def _nsm(match: re.Match[str]) -> str:
     before = match.group(1)
     return before + ("o" if before == "i" else before) * len(match.group(2))
@@ -66,16 +108,16 @@ def _weak(seq: str, sos: str) -> str:
         seq = _NSM_RUN.sub(_nsm, sos + seq)[1:]
     if "A" in seq:
         if "E" in seq:  # W2 (the last strong before, found forwards in the reversed text)
-            seq = _EN_AFTER_AL.sub("N", seq[::-1])[::-1]
+            seq = _NOT_STRONG_OR_AL.sub(_en_to_an_before_al, seq[::-1])[::-1]
         seq = seq.replace("A", "R")  # W3
     if "s" in seq or "c" in seq:  # W4
         seq = _ES_CS_EN.sub("E", seq)
         seq = _CS_AN.sub("N", seq)
     if "t" in seq:  # W5
-        seq = _ET_EN.sub(lambda m: "E" * len(m.group()), seq)
+        seq = _ET_RUN.sub(_et_next_to_en, seq)
     seq = seq.translate(_SEPARATORS_TO_ON)  # W6
     if "E" in seq and (sos == "L" or "L" in seq):  # W7
-        seq = _EN_AFTER_L.sub("L", seq[::-1] + sos)[-2::-1]
+        seq = _NOT_STRONG.sub(_en_to_l_before_l, seq[::-1] + sos)[-2::-1]
     return seq
 
 
@@ -139,8 +181,8 @@ def _neutrals(seq: str, e_dir: str, sos: str, eos: str) -> str:
     """
     if not _ANY_NEUTRAL.search(seq):
         return seq
-    framed = _NEUTRAL_BEFORE_L.sub("l", _NEUTRAL_BEFORE_R.sub("r", sos + seq + eos))
-    backwards = _RIGHT_L_AFTER_L.sub("L", _RIGHT_R_AFTER_R.sub("R", framed[::-1]))
+    framed = _NEUTRAL_RUN.sub(_mark_neutrals, sos + seq + eos)
+    backwards = _MARKED_RUN.sub(_settle_marked, framed[::-1])
     return backwards.translate(_LEFTOVER[e_dir])[-2:0:-1]
 
 
