@@ -7,14 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, Literal
-
-import httpx
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from adapters.errors import Unsupported
 from adapters.models import Batch, Chat, FileRef, Identity, Sent, Span
 from adapters.ratelimit import RateLimits
 from adapters.secret import Secret
+
+if TYPE_CHECKING:  # httpx costs ~40 ms to import: the UI's first paint must not wait for it
+    import httpx
 
 Progress = Callable[[int, int], None]
 """``progress(done_bytes, total_bytes)``; total is 0 when unknown."""
