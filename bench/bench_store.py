@@ -171,18 +171,20 @@ def floors(directory: Path, words: list[str]) -> None:
     )
 
 
-def main(argv: list[str]) -> int:
-    opts = dict(a.lstrip("-").partition("=")[::2] for a in argv)
-    rows, chats = int(opts.get("rows", ROWS)), int(opts.get("chats", CHATS))
-    seed = int(opts.get("seed", SEED))
-    cache = Path(opts.get("cache-dir") or Path(tempfile.gettempdir()) / "payam-bench")
-    cache.mkdir(parents=True, exist_ok=True)
-    words, corpus = words_by_rank(seed)
+def store_key(rows: int, chats: int, seed: int) -> str:
+    """The cache file name of a store built with these parameters (and this schema)."""
     ddl = "".join(sql for m in schema.MIGRATIONS for sql in m.statements)
     digest = hashlib.sha256(ddl.encode()).hexdigest()[:8]  # a schema edit invalidates the cache
-    key = f"store-s{seed}-r{rows}-c{chats}-v{schema.latest()}-{digest}-n{NORM_VERSION}.db"
-    path = cache / key
-    if "rebuild" in opts or not path.exists():
+    return f"store-s{seed}-r{rows}-c{chats}-v{schema.latest()}-{digest}-n{NORM_VERSION}.db"
+
+
+def cached_store(
+    rows: int, chats: int, seed: int, cache: Path, words: list[str], *, rebuild: bool = False
+) -> Path:
+    """The cached store for these parameters, built first when missing (or ``rebuild``).
+    Also used by ``bench_tui``."""
+    path = cache / store_key(rows, chats, seed)
+    if rebuild or not path.exists():
         building = cache / f"building-{os.getpid()}.db"
         print(f"building {rows:,} messages in {chats:,} chats (cached as {path}) …", flush=True)
         rate = build(building, rows, chats, seed, words)
@@ -191,6 +193,18 @@ def main(argv: list[str]) -> int:
             part = Path(f"{building}{suffix}")
             if part.exists():
                 part.replace(f"{path}{suffix}")
+    return path
+
+
+def main(argv: list[str]) -> int:
+    opts = dict(a.lstrip("-").partition("=")[::2] for a in argv)
+    rows, chats = int(opts.get("rows", ROWS)), int(opts.get("chats", CHATS))
+    seed = int(opts.get("seed", SEED))
+    cache = Path(opts.get("cache-dir") or Path(tempfile.gettempdir()) / "payam-bench")
+    cache.mkdir(parents=True, exist_ok=True)
+    words, corpus = words_by_rank(seed)
+    path = cached_store(rows, chats, seed, cache, words, rebuild="rebuild" in opts)
+    key = path.name
     store = Store(path)
     n_rows = store.query("SELECT count(*) FROM messages")[0][0]
     n_chats = store.query("SELECT count(*) FROM chats")[0][0]
