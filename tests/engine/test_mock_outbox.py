@@ -38,6 +38,7 @@ recovers and drains again — and no text appears twice at the mock.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -66,7 +67,8 @@ from tui.engine.store import Store
 
 MESSENGERS = ("telegram", "bale", "splus", "rubika", "eitaa")
 SCALE = 0.1
-PER_CHAT = 8
+SOAK = os.environ.get("PAYAM_SOAK") == "1"
+PER_CHAT = 40 if SOAK else 8  # rows queued per chat (make soak: five times as many)
 
 
 @dataclass
@@ -152,7 +154,8 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(180)
+@pytest.mark.soak
+@pytest.mark.timeout(900 if SOAK else 180)
 async def test_429s_and_a_server_restart_end_with_every_row_sent_exactly_once(rig: Rig) -> None:
     queued = await rig.queue(PER_CHAT, "a")
     total = {acc: len(rows) for acc, rows in queued.items()}
@@ -228,7 +231,8 @@ PROCESSED = {None, "ambiguous_send"}
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(180)
+@pytest.mark.soak
+@pytest.mark.timeout(900 if SOAK else 180)
 async def test_ambiguous_faults_end_unknown_and_nothing_is_sent_twice(rig: Rig) -> None:
     # A chat the bot may not post to: a definite refusal, unless a fault came first.
     strangers: dict[str, str] = {}
