@@ -126,7 +126,13 @@ class RubikaAdapter(Adapter):
     # --- receiving ---------------------------------------------------------------------------
 
     async def poll(self, cursor: str | None, timeout_s: float) -> Batch:
-        """One ``getUpdates``; returns at once (``timeout_s`` is for long-polling APIs)."""
+        """One ``getUpdates``; returns at once (``timeout_s`` is for long-polling APIs).
+
+        After a name lookup met ``TOO_REQUESTS`` (which Rubika does not scope to a method), the
+        next poll raises :class:`RateLimited` for the rest of that wait instead of asking."""
+        wait = self._lookups_paused_until - time.monotonic()
+        if wait > 0:
+            raise RateLimited(wait)
         payload: dict[str, Any] = {"limit": self.POLL_LIMIT}
         if cursor is not None:
             payload["offset_id"] = cursor

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from adapters.errors import Transient
+from adapters.errors import RateLimited, Transient
 from adapters.models import ChatSeen, MessageDeleted, MessageEdited, MessageNew, Unparsed
 from adapters.rubika.adapter import RubikaAdapter
 from tests.adapters.rubika.fake import (
@@ -123,6 +123,12 @@ async def test_rate_limited_lookups_stop_for_this_poll() -> None:
     batch = await adapter.poll(None, 0)
     assert len(batch.events) == 10
     assert len(fake.calls("getChat")) <= RubikaAdapter.LOOKUP_CONCURRENCY
+    # TOO_REQUESTS is not scoped to a method: the next poll asks nothing until the wait is over.
+    polls = len(fake.calls("getUpdates"))
+    with pytest.raises(RateLimited) as limited:
+        await adapter.poll(batch.cursor, 0)
+    assert 0 < limited.value.retry_after_s <= RateLimited.DEFAULT_S
+    assert len(fake.calls("getUpdates")) == polls
 
 
 async def test_edits_deletes_and_chat_events() -> None:
