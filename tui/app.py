@@ -18,30 +18,28 @@ loads: all the first paint needs), shows the inbox, and only after that first pa
 store's ``quick_check`` and the keyring backend check (:meth:`PayamApp.after_first_paint`).
 Service notices arrive as :class:`PayamApp.ServiceNotice` messages and are routed by
 :mod:`tui.screens.notices`. Crashes print a plain traceback without locals, every registered secret
-scrubbed (:meth:`PayamApp._fatal_error`).
+scrubbed (:class:`tui.crash.CrashSafeApp`). The command palette's query is typed in Payam's
+bidi editor (:class:`tui.screens.palette.PayamPalette`). In a Persian UI the arrows are
+mirrored in the lists: → goes back and ← opens (:meth:`tui.keys.Keymap.mirrored`).
+``demo_url`` (``payam demo``): where the mocks listen, shown on the accounts screen and in the
+status bar so that messages can be added through the control API while the app runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
-import traceback
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from rich.text import Text
 from textual import on, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.theme import Theme
-from textual.worker import WorkerFailed
 
-from adapters.redact import scrub
+from tui import paintprobe
+from tui.app_chores import AppChores
+from tui.crash import crash_report
 from tui.engine.service_types import Notice, ServiceError
 from tui.glue import DateLabels
 from tui.i18n import I18n
@@ -53,13 +51,17 @@ from tui.screens.palette import ActionCommands, ChatCommands
 from tui.text import LayoutOptions, display_safe
 from tui.themes import DEFAULT, badge_variables
 from tui.widgets.appparts import conversation_labels, payam_themes, time_formatter
-from tui.widgets.conversation import ConversationView
 from tui.widgets.dates import TimeFormatter
 from tui.widgets.textline import TextSettings
-from tui.widgets.toast import toast
+
+#: The name the one kept conversation screen is installed under (see ``open_chat``).
+CHAT_SCREEN = "payam-conversation"
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.engine.service import Service
+    from tui.screens.conversation import ConversationScreen
     from tui.settings.keyrings import KeyringStatus
     from tui.settings.paths import Paths
     from tui.settings.schema import Config
@@ -76,27 +78,26 @@ class Clock(Protocol):
         ...
 
 
-def crash_report(error: BaseException) -> str:
-    """A plain traceback (no locals) of ``error``, secrets scrubbed; a failed worker is
-    reported by its own exception."""
-    if isinstance(error, WorkerFailed):
-        error = error.error
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return scrub(text)
-
-
-class PayamApp(App[int]):
+class PayamApp(AppChores):
     """The Payam TUI (see the module docs)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Payam"
     COMMANDS: ClassVar[set[Any]] = {ActionCommands, ChatCommands}
-    COMMAND_PALETTE_BINDING = default("palette")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(default("quit"), "quit", "Quit", priority=True, id="quit"),
         Binding(default("help"), "help", "Help", id="help"),
         Binding(default("search"), "search", "Search", id="search"),
         Binding(default("accounts"), "accounts", "Accounts", id="accounts"),
+        # Ours, not Textual's COMMAND_PALETTE_BINDING, so that [keys] palette rebinds it.
+        Binding(
+            default("palette"),
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            id="palette",
+        ),
     ]
 
     @dataclass
@@ -126,10 +127,12 @@ class PayamApp(App[int]):
         stop_service: bool = True,
         check_keyring: bool = True,
         save_theme: bool = False,
+        demo_url: str | None = None,
     ) -> None:
         """``stop_service``: stop the service when the app ends. ``check_keyring``: judge
         the keyring backend after the first paint. ``save_theme``: write a theme picked in
-        the palette to ``config.toml`` (needs ``paths``)."""
+        the palette to ``config.toml`` (needs ``paths``). ``demo_url``: the demo's mock
+        servers (their control API is under ``/<messenger>/__mock__/``)."""
         super().__init__()
         self.service = service
         self.config = config
@@ -138,7 +141,9 @@ class PayamApp(App[int]):
         self.clock: Clock = clock or service.clock
         self.tz = tz
         self.t = I18n(config.language, config.digits)
-        self.keymap = Keymap(config.keys)
+        self.demo_url = demo_url
+        keys = Keymap(config.keys)
+        self.keymap = keys.mirrored() if self.t.rtl else keys
         self.dates = DateLabels(self.t, config.calendar, tz)
         self.notifier = notifier or Notifier(config.notifications)
         self.text_settings = TextSettings(
@@ -154,6 +159,7 @@ class PayamApp(App[int]):
         self._subscription: Any = None
         self._listener: asyncio.Task[None] | None = None
         self._reload_pending = False
+        self._chat_screen: ConversationScreen | None = None
         for theme in payam_themes():
             self.register_theme(theme)
         self._unknown_theme = config.theme not in self.available_themes
@@ -163,6 +169,9 @@ class PayamApp(App[int]):
         keymap = self.keymap.textual_keymap()
         if keymap:
             self.set_keymap(keymap)
+        probe = paintprobe.wanted()
+        if probe is not None:  # the benchmarks' paint timings (off unless asked for)
+            paintprobe.install(self, probe)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The badge colours for themes that do not define them (Textual's own)."""
@@ -187,15 +196,6 @@ class PayamApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self.after_first_paint)
 
-    def after_first_paint(self) -> None:
-        """The work that must not delay the first paint: the store's quick_check and the
-        keyring backend check."""
-        self._check_store()
-        if self._check_keyring and any(a.uses_keyring for a in self.config.accounts):
-            self._keyring_check()
-        if self._unknown_theme:
-            toast(self, self.t("theme.unknown", name=self.config.theme, used=DEFAULT))
-
     async def on_unmount(self) -> None:
         """Stop listening; stop the service if it is ours to stop."""
         if self._subscription is not None:
@@ -205,50 +205,11 @@ class PayamApp(App[int]):
         if self._stop_service:
             await self.service.stop()
 
-    @work(group="store-check", exit_on_error=False)
-    async def _check_store(self) -> None:
-        await self.service.check_store()  # the result arrives as a StoreChecked notice
-
-    def check_keyring_soon(self) -> None:
-        """Judge the keyring backend now unless it was judged already (the accounts screen
-        shows the verdict)."""
-        if self.keyring_status is None:
-            self._keyring_check()
-
-    @work(group="keyring-check", thread=True, exclusive=True, exit_on_error=False)
-    def _keyring_check(self) -> None:
-        from tui.settings.keyrings import check_keyring_backend
-
-        status = check_keyring_backend(self.config.allow_insecure_keyring)
-        self.call_from_thread(self.keyring_checked, status)
-
-    def keyring_checked(self, status: KeyringStatus) -> None:
-        """Keep the verdict (the accounts screen shows it); warn when it is a refusal."""
-        self.keyring_status = status
-        if not status.accepted:
-            reason = display_safe(status.reason, "name")
-            toast(self, self.t("keyring.refused", reason=reason), severity="warning", timeout=10)
-        self.router.keyring_changed()
-
     def _tick(self) -> None:
         """Once a minute: "today" may have become yesterday."""
         inbox = self.inbox_screen
         if inbox is not None:
             inbox.reload()
-
-    def _theme_changed(self, theme: Theme) -> None:
-        if self._save_theme and self.paths is not None and theme.name != self.config.theme:
-            self._persist_theme(theme.name)
-
-    @work(group="save-theme", thread=True, exit_on_error=False)
-    def _persist_theme(self, name: str) -> None:
-        from tui.settings import edit
-
-        assert self.paths is not None
-        try:
-            self.config = edit.set_option(self.paths.config_file, "theme", name)
-        except Exception as exc:
-            log.warning("could not save the theme (%s)", type(exc).__name__)
 
     # --- notices --------------------------------------------------------------------------
 
@@ -275,6 +236,11 @@ class PayamApp(App[int]):
     def _reload_inbox(self) -> None:
         self._reload_pending = False
         inbox = self.inbox_screen
+        if inbox is not None and self.router.open_chat() is not None:
+            # A chat covers the inbox: re-reading 2,000 rows now would only delay the chat's
+            # next frame (reading it marks it read, which changes the inbox at every page).
+            inbox.stale = True
+            return
         if inbox is not None:
             inbox.reload()
         self.update_status()
@@ -299,6 +265,8 @@ class PayamApp(App[int]):
                 t("status.bidi", mode=self.bidi_decision.mode),
             )
         )
+        if self.demo_url:
+            end = f"{t('status.demo', url=t.ltr(self.demo_url))} · {end}"
         inbox.set_status(accounts_summary(self.service.accounts(), t), end)
 
     @work(group="announce", exit_on_error=False)
@@ -311,6 +279,34 @@ class PayamApp(App[int]):
         for argv in commands:
             await run_command(argv)
 
+    def action_command_palette(self) -> None:
+        """The command palette, its query typed in Payam's bidi editor."""
+        from tui.screens.palette import PALETTE_ID, PayamPalette
+
+        if self.use_command_palette and not isinstance(self.screen, PayamPalette):
+            self.push_screen(PayamPalette(id=PALETTE_ID, placeholder=self.t("palette.prompt")))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast's one way to the screen (``Widget.notify`` and :func:`toast` end here):
+        the text passes ``display_safe`` and is never parsed as markup, whatever the caller
+        asked, because a notification so often quotes a name, a file name or a server's
+        reason. Payam's own notifications use no markup."""
+        super().notify(
+            display_safe(message, "body"),
+            title=display_safe(title, "name"),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # --- navigation -----------------------------------------------------------------------
 
     def open_chat(self, account: str, chat_id: str, around: int | None = None) -> None:
@@ -320,6 +316,20 @@ class PayamApp(App[int]):
         inbox = self.inbox_screen
         if inbox is not None:
             inbox.inbox_list.select_key((account, chat_id))
+        kept = self._chat_screen
+        if kept is not None and kept.reusable:
+            # Composing and styling a conversation screen is most of what an open costs: the
+            # one kept (installed, so not removed when popped) shows the new chat instead.
+            origin = self.screen
+
+            def show() -> None:
+                # Only over the screen the open was asked from, and only once: a key pressed
+                # meanwhile may have gone elsewhere.
+                if self.screen is origin and kept not in self.screen_stack:
+                    self.push_screen(kept)
+
+            kept.switch_chat(account, chat_id, around=around, show=show)
+            return
         screen = ConversationScreen(
             self.service,
             account,
@@ -330,6 +340,9 @@ class PayamApp(App[int]):
         )
         if self.t.rtl:
             screen.add_class("-rtl")
+        if kept is None:
+            self._chat_screen = screen
+            self.install_screen(screen, name=CHAT_SCREEN)
         self.push_screen(screen)
 
     def on_inbox_list_opened(self, message: Any) -> None:
@@ -359,57 +372,6 @@ class PayamApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    # --- files and links ------------------------------------------------------------------
-
-    def on_conversation_view_open_attachment(self, event: ConversationView.OpenAttachment) -> None:
-        """Open a downloaded file with the system opener (argv, never a shell)."""
-        self._open_external(event.argv, event.path)
-
-    def on_conversation_view_link_clicked(self, event: ConversationView.LinkClicked) -> None:
-        """Open a link (already checked by the view) with the system opener."""
-        if sys.platform == "darwin":
-            argv: tuple[str, ...] | None = ("open", event.url)
-        elif sys.platform.startswith("win"):
-            argv = None
-        else:
-            argv = ("xdg-open", event.url)
-        self._open_external(argv, event.url)
-
-    @work(group="open-external", exit_on_error=False)
-    async def _open_external(self, argv: tuple[str, ...] | None, what: Path | str) -> None:
-        shown = display_safe(what.name if isinstance(what, Path) else what, "name")
-        try:
-            if argv is None:
-                await asyncio.to_thread(os.startfile, str(what))  # type: ignore[attr-defined]
-                return
-            code = await run_command(argv)
-        except OSError as exc:
-            code, reason = None, exc.strerror or type(exc).__name__
-        else:
-            reason = f"exit {code}" if code else ""
-        if code != 0:
-            text = self.t("open.failed", what=shown, reason=reason or "?")
-            toast(self, text, severity="error")
-
-    # --- crashes --------------------------------------------------------------------------
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Remember the error for :meth:`_fatal_error` (Textual's version shows locals)."""
-        self._crash_error = error
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """Exit after an unhandled exception WITHOUT Textual's crash screen (which prints a
-        traceback with locals, tokens included): a plain traceback, every registered secret
-        scrubbed, goes to the log now and to stderr once the terminal is restored."""
-        error = getattr(self, "_crash_error", None) or sys.exc_info()[1]
-        report = crash_report(error) if error is not None else "unknown error\n"
-        log.error("Payam crashed:\n%s", report)
-        self.bell()
-        shown = display_safe(f"Payam crashed:\n{report}", "body")  # no escapes reach the tty
-        self._exit_renderables.append(Text(shown))
-        self._close_messages_no_wait()
 
 
 __all__ = ["Clock", "PayamApp", "crash_report"]

@@ -56,6 +56,16 @@ class I18n:
         text = STRINGS[key][self._column]
         return text.format(**values) if values else text
 
+    @staticmethod
+    def of(node: object) -> I18n:
+        """The running app's ``t`` (a :class:`tui.app.PayamApp`), or English for any other app
+        and for a node not attached to one (the widgets' test harnesses)."""
+        try:
+            found = getattr(getattr(node, "app", None), "t", None)
+        except Exception:  # not attached to a running app
+            found = None
+        return found if isinstance(found, I18n) else ENGLISH
+
     def action(self, name: str, default: str | None = None) -> str:
         """What an action (a binding's action name or ``[keys]`` entry) is called."""
         found = ACTIONS.get(name)
@@ -87,4 +97,7 @@ class I18n:
         return self.digits(str(value))
 
 
-__all__ = ["DigitStyle", "I18n", "Language"]
+ENGLISH: Final = I18n("en")
+"""The English table (for widgets outside a Payam app)."""
+
+__all__ = ["ENGLISH", "DigitStyle", "I18n", "Language"]

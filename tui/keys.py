@@ -1,7 +1,9 @@
 """Key bindings from ``config.toml`` ``[keys]``: action → keys, in Textual's key spelling.
 
-The screens declare their bindings with the *default* keys of :data:`DEFAULT_KEYS` and with the
-action's name as the binding ``id`` (``Binding(default("down"), "cursor_down", id="down")``).
+Every binding in the TUI is declared with the *default* keys of its action (:data:`DEFAULT_KEYS`,
+or :data:`WIDGET_KEYS` for the widgets' own editing and dialog keys) and with the action's name
+as the binding ``id`` (``Binding(default("down"), "cursor_down", id="down")``), so each one can
+be rebound from ``[keys]``.
 :meth:`Keymap.textual_keymap` is what the app hands ``App.set_keymap``: only the actions whose
 keys the user changed, so Textual rebinds exactly those (an unchanged action keeps its declared
 keys untouched). :meth:`Keymap.label` is what help, the key bar and the empty state show.
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Final
 
-from tui.settings.schema import DEFAULT_KEYS
+from tui.settings.schema import DEFAULT_KEYS, WIDGET_KEYS
 
 #: How a key name is shown to a person (anything else is shown as spelled).
 _KEY_LABELS: Final[dict[str, str]] = {
@@ -73,10 +75,17 @@ SECTIONS: Final[dict[str, tuple[str, ...]]] = {
     "composer": ("compose", "send", "newline", "attach"),
 }
 
+#: Every action's default keys: the everyday ones and the widgets' own.
+ALL_DEFAULTS: Final[dict[str, tuple[str, ...]]] = {**WIDGET_KEYS, **DEFAULT_KEYS}
+
+
+#: The actions whose arrow keys a right-to-left UI mirrors (:meth:`Keymap.mirrored`).
+MIRRORED: Final = ("open", "back")
+
 
 def default(action: str) -> str:
     """The default keys of ``action`` as a Textual binding key string (``"down,j"``)."""
-    return ",".join(DEFAULT_KEYS[action])
+    return ",".join(ALL_DEFAULTS[action])
 
 
 def key_label(key: str) -> str:
@@ -94,7 +103,7 @@ class Keymap:
 
     def __init__(self, keys: Mapping[str, tuple[str, ...]] | None = None) -> None:
         """``keys``: ``Config.keys`` (already merged with the defaults by the settings)."""
-        merged = dict(DEFAULT_KEYS)
+        merged = dict(ALL_DEFAULTS)
         merged.update(keys or {})
         self._keys = merged
 
@@ -115,9 +124,18 @@ class Keymap:
         keys = self.keys(action)
         return key_label(keys[0]) if keys else ""
 
+    def mirrored(self) -> Keymap:
+        """The keymap for a right-to-left UI: in ``open`` and ``back`` (the lists) the arrows
+        swap, so → goes back and ← opens, as the mirrored layout reads."""
+        swap = {"left": "right", "right": "left"}
+        keys = dict(self._keys)
+        for action in MIRRORED:
+            keys[action] = tuple(swap.get(k, k) for k in keys.get(action, ()))
+        return Keymap(keys)
+
     def changed(self) -> dict[str, tuple[str, ...]]:
         """The actions whose keys differ from the defaults (or that the defaults lack)."""
-        return {a: k for a, k in self._keys.items() if DEFAULT_KEYS.get(a) != k}
+        return {a: k for a, k in self._keys.items() if ALL_DEFAULTS.get(a) != k}
 
     def textual_keymap(self) -> dict[str, str]:
         """For ``App.set_keymap``: binding id → keys, for the changed actions only."""
@@ -127,4 +145,4 @@ class Keymap:
         return iter(sorted(self._keys.items()))
 
 
-__all__ = ["SECTIONS", "Keymap", "default", "key_label"]
+__all__ = ["ALL_DEFAULTS", "MIRRORED", "SECTIONS", "Keymap", "default", "key_label"]

@@ -15,13 +15,14 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
 
 from tests.demo.conftest import HANG_GUARD_S, SHORT_HISTORY, tree
 from tui import cli
-from tui.demo.runtime import start_demo
+from tui.demo.runtime import Demo, start_demo
+from tui.settings.schema import Language
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ def payam(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 def test_help() -> None:
     done = payam("demo", "--help")
     assert done.returncode == 0
-    for option in ("--quiet", "--port", "--headless"):
+    for option in ("--quiet", "--port", "--headless", "--language"):
         assert option in done.stdout
     assert "demo" in payam("--help").stdout
     assert "demo" in cli.COMMAND_MODULES
@@ -66,6 +67,67 @@ def test_the_app_is_built_over_the_demo() -> None:
         app = build_app(demo, decide("off", env={}, probe=False))
         assert getattr(app, "service", None) is demo.service
         assert not demo.service.started  # the app starts it when it mounts
+
+
+def test_language_is_english_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = cli.build_parser()
+    assert parser.parse_args(["demo"]).language == "en"  # `make demo` stays English
+    assert parser.parse_args(["demo", "--language", "fa"]).language == "fa"
+    with pytest.raises(SystemExit) as usage:
+        parser.parse_args(["demo", "--language", "de"])
+    assert usage.value.code == 2
+    assert "--language" in capsys.readouterr().err
+
+
+def test_language_fa_reaches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``payam demo --language fa`` builds the app with the Persian UI: run() hands the option
+    to the app build (the app itself is not run: that needs a terminal)."""
+    from tui.commands import demo as command
+    from tui.text.termbidi import decide
+
+    built: list[Any] = []
+
+    def build_only(demo: Demo, language: Language = "en") -> int:
+        built.append(command.build_app(demo, decide("off", env={}, probe=False), language))
+        return 0
+
+    monkeypatch.setattr(command, "run_app", build_only)
+    args = cli.build_parser().parse_args(["demo", "--quiet", "--language", "fa"])
+    assert command.run(args) == 0
+    (app,) = built
+    assert app.t.rtl and app.has_class("-rtl")
+    assert (app.config.language, app.config.digits, app.config.calendar) == (
+        "fa",
+        "persian",
+        "jalali",
+    )
+
+
+async def test_the_persian_demo_opens_mirrored() -> None:
+    """The app built with ``--language fa`` shows the inbox mirrored: each chat's badge at the
+    right edge, its title beside it, the footer's words in Persian."""
+    from tests.tui.screen import screen_rows
+    from tui.commands.demo import build_app
+    from tui.screens.inbox import InboxScreen
+    from tui.text.termbidi import decide
+    from tui.themes import badge
+
+    with start_demo(quiet=True, history_size=SHORT_HISTORY) as demo:
+        app = build_app(demo, decide("off", env={}, probe=False), "fa")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await demo.service.wait_ready()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, InboxScreen) and screen.has_class("-rtl")
+            inbox = screen.inbox_list
+            assert inbox.rows
+            rows = screen_rows(app)
+            first = rows[inbox.region.y][inbox.region.x : inbox.region.right]
+            assert first.rstrip().endswith(f" {badge(inbox.rows[0].messenger).code}"), first
+            assert not any("Quit" in r or "Help" in r for r in rows)  # the footer is Persian
 
 
 class HeadlessDemo:

@@ -14,6 +14,7 @@ from textual.message import Message
 from tests.tui.screen import screen_rows
 from tests.tui.shellkit import NOW, SARA_FA, _chat, _msg, make_app, ready, seed
 from tui import app as app_module
+from tui import opener
 from tui.app import PayamApp
 from tui.engine.service_types import InboxChanged, MessagesChanged, StoreChecked
 from tui.notify import Notifier, desktop_argv, fill
@@ -170,8 +171,8 @@ async def test_files_and_links_open_with_argv_never_a_shell(
         ran.append(argv)
         return 0
 
-    monkeypatch.setattr(app_module, "run_command", run_command)
-    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    monkeypatch.setattr(opener, "run_command", run_command)
+    monkeypatch.setattr(opener.sys, "platform", "linux")
     app = make_app(tmp_path)
     path = tmp_path / "a file; rm -rf ~.pdf"
     async with app.run_test() as pilot:

@@ -16,6 +16,7 @@ from tests.tui.screen import screen_rows, settle
 from tui.widgets.composer import Composer
 from tui.widgets.composer_parts import SendOptionsScreen, complete_path, edit_externally
 from tui.widgets.editor import BidiEditor
+from tui.widgets.safe import SafeLabel
 
 
 class ComposerApp(App[None]):
@@ -179,8 +180,8 @@ async def test_counter_against_max_text_and_parts() -> None:
     app = ComposerApp(capabilities=caps(max_text=10))
     async with run(app) as pilot:
         await type_text(pilot, "۱۲۳۴۵۶۷۸۹۰ abc")
-        status = app.query_one("#composer-status")
-        assert "14/10 · sent as 2 parts" in str(status.render())
+        status = app.query_one("#composer-status", SafeLabel)
+        assert "14/10 · sent as 2 parts" in status.text
         assert status.has_class("-over")
 
 

@@ -1,11 +1,14 @@
-"""``payam demo [--quiet] [--port N]``: Payam over in-process mocks, a seeded world and
-simulated users, with temporary dirs and an in-memory keyring (CONTRACTS §3).
+"""``payam demo [--quiet] [--port N] [--language en|fa]``: Payam over in-process mocks, a seeded
+world and simulated users, with temporary dirs and an in-memory keyring (CONTRACTS §3).
 
 Everything is set up by :func:`tui.demo.runtime.start_demo`; this module prints where the mocks
 listen (the control-API URL, the accounts and their mock tokens, a ``curl`` to try) on stderr,
 then runs the app (:class:`tui.app.PayamApp`, inside the terminal bidi decision), which starts
 and stops the demo's service. ``--headless`` prints the inbox and then each message as it
 arrives instead of opening the UI (scripts, tests, a terminal that cannot run the UI).
+``--language fa`` opens the Persian UI (an option beyond §3's: the demo writes no config a user
+could edit to get it): mirrored, with Persian digits and the Jalali calendar, as a Persian user
+would set ``config.toml``; the default stays English, so ``make demo`` is unchanged.
 
 The global ``--config``/``--data-dir`` options are ignored: the demo never reads or writes
 anything of the user's.
@@ -22,19 +25,31 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from tui.cli import CommandFailed, UsageError
+from tui.settings.schema import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from tui.demo.runtime import Demo
+    from tui.settings.schema import Config
     from tui.text.termbidi import BidiDecision
 
 log = logging.getLogger("payam.demo")
+
+
+def in_language(config: Config, language: Language) -> Config:
+    """``config`` with its UI in ``language``. Persian brings its digits and calendar with it
+    (what the screenshots call "the Persian UI"), as a Persian user would set them; English
+    leaves the demo's defaults."""
+    if language == "fa":
+        return replace(config, language="fa", digits="persian", calendar="jalali")
+    return replace(config, language="en")
 
 
 def register(subparsers: Any) -> None:
@@ -66,6 +81,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="no UI: print the inbox, then every message as it arrives, until interrupted",
     )
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="the UI's language: en (default) or fa, the Persian UI — mirrored, with Persian "
+        "digits and the Jalali calendar",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -84,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 timings = ", ".join(f"{k} {v:.2f} s" for k, v in demo.timings.items())
                 log.info("demo ready: mocks on %s (%s)", demo.url, timings)
                 print(demo.banner(), file=sys.stderr, flush=True)
-                return headless(demo) if args.headless else run_app(demo)
+                return headless(demo) if args.headless else run_app(demo, args.language)
             finally:
                 restore()
                 close_logging(handler)
@@ -119,23 +141,33 @@ def remove_on_signals(root: Path) -> Callable[[], None]:
     return restore
 
 
-def build_app(demo: Demo, decision: BidiDecision) -> App[int]:
-    """The application over the demo. Its service is not started: the app starts it on its
-    own event loop and stops it at exit. ``paths`` are the demo's temporary ones."""
+def build_app(demo: Demo, decision: BidiDecision, language: Language = "en") -> App[int]:
+    """The application over the demo, its UI in ``language`` (:func:`in_language`). Its
+    service is not started: the app starts it on its own event loop and stops it at exit.
+    ``paths`` are the demo's temporary ones; the mocks' URL is shown on the accounts screen and
+    in the status bar."""
     from tui.app import PayamApp
 
-    return PayamApp(demo.service, demo.config, bidi_decision=decision, paths=demo.paths)
+    # Only the app's copy changes: the language is the UI's business, not the service's.
+    return PayamApp(
+        demo.service,
+        in_language(demo.config, language),
+        bidi_decision=decision,
+        paths=demo.paths,
+        demo_url=demo.url,
+    )
 
 
-def run_app(demo: Demo) -> int:
-    """Run the app inside the terminal bidi decision until the user quits."""
+def run_app(demo: Demo, language: Language = "en") -> int:
+    """Run the app, its UI in ``language``, inside the terminal bidi decision until the user
+    quits."""
     from tui.text import termbidi
 
     try:
         decision = termbidi.decide(demo.config.bidi_setting())
     except termbidi.BidiModeError as exc:
         raise CommandFailed(str(exc)) from None
-    app = build_app(demo, decision)
+    app = build_app(demo, decision, language)
     with termbidi.applied(decision):
         app.run()
     return int(app.return_code or 0)

@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 import tomlkit
 
 from adapters import registry
-from adapters.mock import ThreadedMockServer
+from adapters.mock import MockClock, ThreadedMockServer
 from adapters.secret import Secret
 from tui.demo import DEFAULT_SEED
 from tui.demo.history import SIZE
@@ -101,7 +101,7 @@ class Demo:
         """What to print before the UI starts: where the mocks are, tokens, an example."""
         lines = [
             f"Payam demo (seed {self.world.seed}): mock servers on {self.url}",
-            f"  control API: {self.url}/<messenger>/__mock__/ (see CONTRACTS.md §2)",
+            f'  control API: {self.url}/<messenger>/__mock__/ (README, "The control API")',
         ]
         for key, account in self.world.accounts.items():
             lines.append(f"  {key:<16} {self.mount(account.messenger):<34} token {account.token}")
@@ -167,8 +167,10 @@ def start_demo(
     history_size: int = SIZE,
     users_interval_s: tuple[float, float] = (3.0, 8.0),
     temp_parent: Path | None = None,
+    clock: MockClock | None = None,
 ) -> Iterator[Demo]:
-    """Set the demo up (see the module docs); undo it all when the block ends."""
+    """Set the demo up (see the module docs); undo it all when the block ends. ``clock``: the
+    mock servers' clock (``make screenshots`` starts it at a fixed time)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with ExitStack() as stack:
@@ -176,7 +178,7 @@ def start_demo(
         stack.callback(shutil.rmtree, root, ignore_errors=True)
         memory = use_memory_keyring()
         stack.callback(memory.store.clear)
-        world = build_world(seed, history_size=history_size)
+        world = build_world(seed, history_size=history_size, clock=clock)
         timings["world"] = time.perf_counter() - t0
         mocks = ThreadedMockServer(world.world, host=HOST, port=port or 0)
         try:

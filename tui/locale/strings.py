@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from tui.locale.actions import ACTIONS, MESSENGERS
+
 LRM: Final = "\u200e"
 LRI: Final = "\u2066"  # … PDI: a Latin phrase of several tokens kept left to right
 PDI: Final = "\u2069"
@@ -210,6 +212,97 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Unknown theme {name}; using {used}.",
         "پوستهٔ {name} شناخته نشد؛ {used} به کار رفت.",
     ),
+    # --- the conversation screen, the composer, search, the palette, the demo ----------------
+    "conv.error": ("{what}: {reason}", "{what}: {reason}"),
+    "conv.err.open": ("Could not open the chat", "گفتگو باز نشد"),
+    "conv.err.load": ("Could not load messages", "پیام‌ها بار نشد"),
+    "conv.err.quote": ("Cannot show the quoted message", "پیام نقل‌شده نشان داده نشد"),
+    "conv.err.read": ("Could not mark the chat read", "گفتگو خوانده‌شده نشد"),
+    "conv.err.refresh": ("Could not refresh the chat", "گفتگو تازه نشد"),
+    "conv.err.delete": ("Could not delete", "پاک نشد"),
+    "conv.err.resend": ("Could not resend", "دوباره فرستاده نشد"),
+    "conv.err.discard": ("Could not discard", "دور انداخته نشد"),
+    "conv.err.download": ("Download failed", "بارگیری نشد"),
+    "conv.err.direction": ("Could not save the direction", "جهت ذخیره نشد"),
+    "conv.err.send": ("Not sent", "فرستاده نشد"),
+    "conv.err.edit": ("Not edited", "ویرایش نشد"),
+    "conv.err.file": ("File not sent", "پرونده فرستاده نشد"),
+    "conv.err.draft": ("Could not save the draft", "پیش‌نویس ذخیره نشد"),
+    "conv.saved": ("Saved {name}", "{name} ذخیره شد"),
+    "conv.already_saved": ("Already saved: {path}", "پیش‌تر ذخیره شده: {path}"),
+    "conv.copied": ("Copied the message text.", "متن پیام رونوشت شد."),
+    "conv.direction": ("Text direction: {direction}", "جهت متن: {direction}"),
+    "conv.delete_question": ("Delete this message for everyone?", "این پیام برای همه پاک شود؟"),
+    "conv.delete_yes": ("Delete", "پاک کن"),
+    "confirm.no": ("No", "نه"),
+    "composer.placeholder": (
+        "Write a message… (Enter send · Ctrl+J new line)",
+        f"پیامی بنویسید… ({LRI}Enter{PDI} فرستادن · {LRI}Ctrl+J{PDI} خط نو)",
+    ),
+    "composer.replying": ("↩ Replying to", "↩ پاسخ به"),
+    "composer.editing": ("✎ Editing", "✎ ویرایش"),
+    "composer.esc_cancels": ("(Esc cancels)", f"({LRI}Esc{PDI} لغو می‌کند)"),
+    "composer.options": ("options: {summary}", "گزینه‌ها: {summary}"),
+    "composer.parts": ("sent as {count} parts", "در {count} بخش فرستاده می‌شود"),
+    "composer.too_long": ("too long", "بیش از اندازه"),
+    "composer.no_reply": (
+        "This messenger cannot reply to messages.",
+        "این پیام‌رسان نمی‌تواند به پیام پاسخ دهد.",
+    ),
+    "composer.no_edit": (
+        "This messenger cannot edit messages.",
+        "این پیام‌رسان نمی‌تواند پیام را ویرایش کند.",
+    ),
+    "composer.own_only": (
+        "Only your own messages can be edited.",
+        "فقط پیام‌های خودتان ویرایش‌پذیرند.",
+    ),
+    "composer.edit_too_long": (
+        "Too long for an edit (edits cannot be split).",
+        "برای ویرایش بیش از اندازه بلند است (ویرایش بخش‌بخش نمی‌شود).",
+    ),
+    "composer.no_suspend": (
+        "This terminal cannot hand over to an editor.",
+        "این پایانه نمی‌تواند کار را به ویرایشگر بسپارد.",
+    ),
+    "composer.editor_error": ("The editor could not run: {reason}", "ویرایشگر اجرا نشد: {reason}"),
+    "composer.editor_failed": (
+        "The editor failed; the text is unchanged.",
+        "ویرایشگر شکست خورد؛ متن دست نخورد.",
+    ),
+    "composer.no_files": (
+        "This messenger cannot send files.",
+        "این پیام‌رسان نمی‌تواند پرونده بفرستد.",
+    ),
+    "composer.no_options": (
+        "This messenger has no send options.",
+        "این پیام‌رسان گزینهٔ فرستادن ندارد.",
+    ),
+    "composer.file_hint": (
+        "Tab completes · Enter sends the file · Esc cancels",
+        f"{LRI}Tab{PDI} کامل می‌کند · {LRI}Enter{PDI} پرونده را می‌فرستد · {LRI}Esc{PDI} لغو",
+    ),
+    "composer.path_prompt": (
+        "path of a file to send (Tab completes)",
+        f"نشانی پرونده برای فرستادن ({LRI}Tab{PDI} کامل می‌کند)",
+    ),
+    "composer.no_match": ("no match", "چیزی پیدا نشد"),
+    "composer.not_file": ("not a file", "پرونده نیست"),
+    "composer.too_large": ("too large for this messenger", "برای این پیام‌رسان بزرگ است"),
+    "search.placeholder": (
+        "Search every chat… (Enter searches, ↓ to the results)",
+        f"جستجو در همهٔ گفتگوها… ({LRI}Enter{PDI} جستجو، ↓ به نتیجه‌ها)",
+    ),
+    "search.type": ("Type to search every chat.", "برای جستجو در همهٔ گفتگوها بنویسید."),
+    "search.none": ("No messages match.", "پیامی پیدا نشد."),
+    "search.count": ("{count} results, newest first", "{count} نتیجه، تازه‌ترین نخست"),
+    "search.failed": ("Search failed: {reason}", "جستجو نشد: {reason}"),
+    "palette.prompt": ("Commands and chats…", "فرمان‌ها و گفتگوها…"),
+    "status.demo": ("demo {url}", "نمایشی {url}"),
+    "accounts.demo": (
+        "Demo: the mock servers listen on {url}; add messages through {api} (CONTRACTS.md §2).",
+        "نمایشی: کارسازهای ساختگی روی {url} گوش می‌دهند؛ با {api} پیام بیفزایید.",
+    ),
     # --- the conversation's words (ConversationLabels) ---------------------------------------
     "conv.you": ("you", "شما"),
     "conv.channel": ("channel", "کانال"),
@@ -235,61 +328,5 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "mute.off": ("Unmuted", "صدادار شد"),
 }
 
-# Action names (bindings, palette commands, help) → (English, Persian).
-ACTIONS: Final[dict[str, tuple[str, str]]] = {
-    "quit": ("Quit", "خروج"),
-    "help": ("Help", "راهنما"),
-    "down": ("Down", "پایین"),
-    "up": ("Up", "بالا"),
-    "open": ("Open", "باز کردن"),
-    "back": ("Back", "بازگشت"),
-    "clear_filters": ("Clear the filters", "پاک کردن پالایه‌ها"),
-    "page_down": ("Page down", "صفحهٔ بعد"),
-    "page_up": ("Page up", "صفحهٔ قبل"),
-    "first": ("First", "نخستین"),
-    "last": ("Last", "واپسین"),
-    "next_unread": ("Next unread", "خوانده‌نشدهٔ بعدی"),
-    "next_account": ("Next account", "حساب بعدی"),
-    "next_messenger": ("Next messenger", "پیام‌رسان بعدی"),
-    "unread_only": ("Unread only", "فقط خوانده‌نشده"),
-    "search": ("Search", "جستجو"),
-    "compose": ("Write", "نوشتن"),
-    "write": ("Write", "نوشتن"),
-    "send": ("Send", "فرستادن"),
-    "newline": ("New line", "خط نو"),
-    "reply": ("Reply", "پاسخ"),
-    "edit": ("Edit", "ویرایش"),
-    "delete": ("Delete", "پاک کردن"),
-    "attach": ("Send a file", "فرستادن پرونده"),
-    "choose_file": ("Send a file", "فرستادن پرونده"),
-    "toggle_direction": ("Direction", "جهت"),
-    "cycle_direction": ("Direction", "جهت"),
-    "accounts": ("Accounts", "حساب‌ها"),
-    "filter": ("Filter", "پالایه"),
-    "pin": ("Pin", "سنجاق"),
-    "mute": ("Mute", "بی‌صدا"),
-    "palette": ("Commands", "فرمان‌ها"),
-    "add": ("Add", "افزودن"),
-    "remove": ("Remove", "برداشتن"),
-    "restart": ("Restart", "آغاز دوباره"),
-    "copy": ("Copy", "رونوشت"),
-    "save": ("Save file", "ذخیرهٔ پرونده"),
-    "follow_reply": ("Go to quote", "رفتن به نقل‌قول"),
-    "resend": ("Resend", "فرستادن دوباره"),
-    "discard": ("Discard", "دور انداختن"),
-    "external_editor": ("$EDITOR", "$EDITOR"),
-    "send_options": ("Options", "گزینه‌ها"),
-    "leave_mode": ("Cancel", "انصراف"),
-    "zwnj": ("Half-space (ZWNJ)", "نیم‌فاصله"),
-    "focus_query": ("Query", "پرسش"),
-    "theme": ("Change theme", "تغییر پوسته"),
-    "language": ("Switch language", "تغییر زبان"),
-}
 
-MESSENGERS: Final[dict[str, tuple[str, str]]] = {
-    "telegram": ("Telegram", "تلگرام"),
-    "bale": ("Bale", "بله"),
-    "eitaa": ("Eitaa", "ایتا"),
-    "rubika": ("Rubika", "روبیکا"),
-    "splus": ("Soroush Plus", "سروش پلاس"),
-}
+__all__ = ["ACTIONS", "LRI", "LRM", "MESSENGERS", "PDI", "STRINGS"]

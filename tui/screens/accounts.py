@@ -6,7 +6,8 @@ send-only, polling elsewhere (pid n), "· proxy" — and follows ``AccountChange
 app calls :meth:`AccountsScreen.reload`). Keys: ``a`` add (:mod:`tui.screens.add_account`),
 ``d`` remove (asks: keep or forget the history; the config entry and the keyring token go
 either way), ``r`` restart (re-reads the token: after fixing a rejected token, removing a
-webhook or unlocking the keyring), Esc back. The keyring backend's verdict heads the screen.
+webhook or unlocking the keyring), Esc back. The keyring backend's verdict heads the screen;
+under ``payam demo`` a line below it says where the mock servers and their control API listen.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from textual.widgets import Button
 from tui.engine.service_types import AccountStatus
 from tui.glue import AddAccountError, remove_account, state_label
 from tui.i18n import I18n
+from tui.keys import default
 from tui.themes import BADGES, badge
 from tui.widgets.chrome import ChromeLine, KeyBar
 from tui.widgets.rowlist import RowList, cell, join_cells
@@ -158,7 +160,9 @@ class AccountsList(RowList):
 class RemoveAccountScreen(ModalScreen[str | None]):
     """Ask how to remove an account: ``"keep"``, ``"forget"`` (history) or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(default("cancel"), "cancel", "Cancel", id="cancel")
+    ]
 
     def __init__(self, account: str) -> None:
         super().__init__()
@@ -192,10 +196,10 @@ class AccountsScreen(Screen[None]):
     """Statuses, add, remove, restart (see the module docs)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="accounts_add"),
-        Binding("d,delete", "remove", "Remove", id="accounts_remove"),
-        Binding("r", "restart", "Restart", id="accounts_restart"),
-        Binding("escape", "back", "Back"),
+        Binding(default("accounts_add"), "add", "Add", id="accounts_add"),
+        Binding(default("accounts_remove"), "remove", "Remove", id="accounts_remove"),
+        Binding(default("accounts_restart"), "restart", "Restart", id="accounts_restart"),
+        Binding(default("close"), "back", "Back", id="close"),
     ]
 
     @property
@@ -209,6 +213,10 @@ class AccountsScreen(Screen[None]):
         if t.rtl:
             self.add_class("-rtl")
         yield ChromeLine(id="accounts-title", rtl=t.rtl)
+        url = self.payam.demo_url
+        if url:
+            api = t.ltr(f"{url}/<messenger>/__mock__/")
+            yield SafeText(t("accounts.demo", url=t.ltr(url), api=api), id="accounts-demo")
         yield AccountsList(t, self.payam, id="accounts-list")
         yield ChromeLine(t("accounts.empty"), id="accounts-empty", rtl=t.rtl)
         yield KeyBar(t, id="key-bar")

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select
 
 from tui.glue import AddAccountError, add_account, parse_form
+from tui.keys import default
 from tui.screens.accounts import visual
 from tui.widgets.chrome import ChromeLine
 from tui.widgets.safe import SafeText
@@ -46,7 +47,9 @@ def messengers() -> list[str]:
 class AddAccountScreen(Screen[bool]):
     """The add-account form (see the module docs). Dismissed with True once added."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(default("cancel"), "cancel", "Cancel", id="cancel")
+    ]
 
     @property
     def payam(self) -> PayamApp:

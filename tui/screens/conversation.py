@@ -5,26 +5,34 @@ The screen owns the I/O: every call to the :class:`~tui.widgets.sources.Conversa
 keeps the screen current by calling :meth:`ConversationScreen.messages_changed`,
 :meth:`~ConversationScreen.outbox_changed` and :meth:`~ConversationScreen.download_finished` when
 the service announces changes to this chat. Links and files to open bubble up to the app as
-:class:`ConversationView.LinkClicked` and :class:`ConversationView.OpenAttachment`.
+:class:`ConversationView.LinkClicked` and :class:`ConversationView.OpenAttachment`. What is done
+to messages and with what the composer sends is in the base class,
+:class:`tui.screens.conversation_actions.ChatActions`.
+
+Keys: Esc back, ``compose`` [i] to the composer, ``toggle_direction`` [Ctrl+T] cycles the chat's
+paragraph direction (both from ``config.toml`` ``[keys]``); the history's and the composer's own
+keys are theirs. The key bar at the bottom (:class:`~tui.widgets.chrome.KeyBar`) names them in
+the UI's language.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Footer
+from textual.worker import WorkerState
 
-from tui.engine.records import StoredMessage
-from tui.text import display_safe
+from adapters.base import Capabilities
+from tui.engine.records import Page, StoredMessage
+from tui.keys import default
+from tui.screens.conversation_actions import ChatActions
+from tui.widgets.chrome import KeyBar
 from tui.widgets.composer import Composer
 from tui.widgets.composer_parts import RunEditor, run_editor_process
-from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.conversation import ConversationView
 from tui.widgets.conversation_model import PAGE_SIZE, WINDOW_LIMIT
 from tui.widgets.conversation_render import ConversationLabels
@@ -33,10 +41,11 @@ from tui.widgets.safe import SafeLabel
 from tui.widgets.sources import ConversationSource
 from tui.widgets.textline import TextSettings
 
-DRAFT_DELAY_S = 0.5
+#: How long a reused screen waits for its first page before it is shown anyway.
+SHOW_AFTER_S = 0.15
 
 
-class ConversationScreen(Screen[None]):
+class ConversationScreen(ChatActions):
     """A chat: title, history (:class:`ConversationView`) and :class:`Composer`."""
 
     DEFAULT_CSS = """
@@ -45,8 +54,11 @@ class ConversationScreen(Screen[None]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("i", "write", "Write"),
+        Binding(default("close"), "back", "Back", id="close"),
+        Binding(default("compose"), "write", "Write", id="compose"),
+        Binding(
+            default("toggle_direction"), "toggle_direction", "Direction", id="toggle_direction"
+        ),
     ]
 
     def __init__(
@@ -69,13 +81,8 @@ class ConversationScreen(Screen[None]):
     ) -> None:
         super().__init__(name=name, id=id)
         self.source = source
-        self.account = account
-        self.chat_id = chat_id
-        entry = source.chat(account, chat_id)
-        self.chat_title = title if title is not None else (entry.title if entry else chat_id)
-        self.around = around
         self.page_size = page_size
-        self.read_up_to = entry.state.read_up_to if entry else 0
+        self._set_chat(account, chat_id, title, around)
         self._formatter = formatter
         self._labels = labels
         self._settings = settings
@@ -83,9 +90,52 @@ class ConversationScreen(Screen[None]):
         self._window_limit = window_limit
         self._run_editor = run_editor
 
+    def _set_chat(self, account: str, chat_id: str, title: str | None, around: int | None) -> None:
+        self.account = account
+        self.chat_id = chat_id
+        entry = self.source.chat(account, chat_id)
+        self.chat_title = title if title is not None else (entry.title if entry else chat_id)
+        self.around = around
+        self.read_up_to = entry.state.read_up_to if entry else 0
+
+    @property
+    def reusable(self) -> bool:
+        """Whether :meth:`switch_chat` may show another chat here: the screen is mounted, off
+        the stack, and none of its workers is still running (they act on ``self.chat_id``)."""
+        if not self.is_mounted or self in self.app.screen_stack:
+            return False
+        return not any(
+            w.node is self and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.app.workers
+        )
+
+    def switch_chat(
+        self,
+        account: str,
+        chat_id: str,
+        *,
+        title: str | None = None,
+        around: int | None = None,
+        show: Callable[[], object] | None = None,
+    ) -> None:
+        """Show another chat in this screen, already composed and styled (see
+        :attr:`reusable`): the app keeps one conversation screen because composing and styling
+        a new one costs more than the 50 ms an open may take (issue 6). Everything of the chat
+        shown before is dropped; the new one loads as on mount, and ``show`` is called once
+        its first page is in (the app pushes the screen then)."""
+        self._set_chat(account, chat_id, title, around)
+        self.query_one("#conversation-title", SafeLabel).update(self.chat_title)
+        self.view.reset()
+        self.composer.reset()
+        self.view.focus()
+        self._open(show)
+
     def compose(self) -> ComposeResult:
-        """Title, history, composer, footer."""
-        yield SafeLabel(self.chat_title, id="conversation-title", align="left")
+        """Title, history, composer, key bar."""
+        t = self.t
+        yield SafeLabel(
+            self.chat_title, id="conversation-title", align="right" if t.rtl else "left"
+        )
         yield ConversationView(
             formatter=self._formatter,
             labels=self._labels,
@@ -94,48 +144,57 @@ class ConversationScreen(Screen[None]):
             window_limit=self._window_limit,
         )
         yield Composer(run_editor=self._run_editor)
-        yield Footer()
-
-    @property
-    def view(self) -> ConversationView:
-        """The history."""
-        return self.query_one(ConversationView)
-
-    @property
-    def composer(self) -> Composer:
-        """The composer."""
-        return self.query_one(Composer)
+        yield KeyBar(t, id="key-bar")
 
     def on_mount(self) -> None:
         """Load the chat in the background; the view paints its empty state meanwhile."""
         self.view.focus()
         self._open()
 
-    def _report(self, exc: Exception, what: str) -> None:
-        reason = display_safe(str(exc) or type(exc).__name__, "name")
-        self.notify(f"{what}: {reason}", severity="error", markup=False)
-
     # --- loading -------------------------------------------------------------------------------
 
     @work(group="conversation-open", exclusive=True)
-    async def _open(self) -> None:
+    async def _open(self, show: Callable[[], object] | None = None) -> None:
+        """Load the chat; then ``show()`` (a reused screen is pushed once it has its first
+        page, so that the open paints one full frame rather than an empty one and then
+        another; :data:`SHOW_AFTER_S` at most, for a slow store)."""
+        timer = self.set_timer(SHOW_AFTER_S, show) if show is not None else None
+        try:
+            await self._load_chat()
+        finally:
+            if timer is not None:
+                timer.stop()
+        if show is not None:
+            show()
+
+    async def _load_chat(self) -> None:
         source, account, chat_id = self.source, self.account, self.chat_id
-        try:
-            caps = await source.capabilities(account)
-        except Exception:  # the account is down: browsing still works, sending is refused
-            caps = None
-        try:
-            state = await source.chat_state(account, chat_id)
+
+        async def capabilities() -> Capabilities | None:
+            try:
+                return await source.capabilities(account)
+            except Exception:  # the account is down: browsing still works, sending is refused
+                return None
+
+        async def first_page() -> Page:
             if self.around is not None:
-                page = await source.page_around(
+                return await source.page_around(
                     account, chat_id, message=self.around, limit=self.page_size
                 )
-            else:
-                page = await source.page(account, chat_id, limit=self.page_size)
-            gaps = await source.gaps(account, chat_id)
+            return await source.page(account, chat_id, limit=self.page_size)
+
+        # Asked together: the store's thread answers them back to back, with no trip through
+        # the event loop (and a frame) between them.
+        caps_task = asyncio.ensure_future(capabilities())
+        try:
+            state, page, gaps = await asyncio.gather(
+                source.chat_state(account, chat_id), first_page(), source.gaps(account, chat_id)
+            )
         except Exception as exc:
-            self._report(exc, "Could not open the chat")
+            caps_task.cancel()
+            self._report(exc, "conv.err.open")
             return
+        caps = await caps_task
         self.read_up_to = max(self.read_up_to, state.read_up_to)
         view, composer = self.view, self.composer
         view.capabilities = caps
@@ -162,8 +221,9 @@ class ConversationScreen(Screen[None]):
                     self.account, self.chat_id, after=anchor, limit=self.page_size
                 )
         except Exception as exc:
-            self._report(exc, "Could not load messages")
+            self._report(exc, "conv.err.load")
             return
+        await self.view.prepare(page.messages)
         if older:
             self.view.add_older(page)
         else:
@@ -180,7 +240,7 @@ class ConversationScreen(Screen[None]):
             else:
                 page = await self.source.page(self.account, self.chat_id, limit=self.page_size)
         except Exception as exc:
-            self._report(exc, "Could not load messages")
+            self._report(exc, "conv.err.load")
             return
         if page.messages:
             self.view.load(page, cursor=page.messages[0].id if event.oldest else None)
@@ -193,7 +253,7 @@ class ConversationScreen(Screen[None]):
                 self.account, self.chat_id, msg_id=event.msg_id, limit=self.page_size
             )
         except Exception as exc:
-            self._report(exc, "Cannot show the quoted message")
+            self._report(exc, "conv.err.quote")
             return
         target = next((m.id for m in page.messages if m.msg_id == event.msg_id), None)
         self.view.load(page, cursor=target)
@@ -220,7 +280,7 @@ class ConversationScreen(Screen[None]):
         try:
             await self.source.mark_read(self.account, self.chat_id, up_to)
         except Exception as exc:
-            self._report(exc, "Could not mark the chat read")
+            self._report(exc, "conv.err.read")
 
     # --- what the app calls on the service's notices -------------------------------------------
 
@@ -249,190 +309,15 @@ class ConversationScreen(Screen[None]):
         )
         self._refresh(ids, newest=False)
 
-    @work(group="conversation-refresh")
-    async def _refresh(
-        self, msg_ids: tuple[str, ...], newest: bool, by_store_id: bool = False
-    ) -> None:
-        view, source = self.view, self.source
-        try:
-            for msg_id in msg_ids:
-                loaded = view.window.find(msg_id)
-                if by_store_id and loaded is not None:
-                    fresh = await source.message_by_id(loaded.id)
-                else:
-                    fresh = await source.message(self.account, self.chat_id, msg_id)
-                if fresh is not None:
-                    view.update_message(fresh)
-                elif loaded is not None:
-                    view.remove_message(loaded.id)
-            if newest and not view.window.has_newer:
-                anchor = view.window.newest_id
-                if anchor is None:
-                    page = await source.page(self.account, self.chat_id, limit=self.page_size)
-                    view.load(page)
-                else:
-                    page = await source.page(
-                        self.account, self.chat_id, after=anchor, limit=self.page_size
-                    )
-                    view.add_newer(page)
-        except Exception as exc:
-            self._report(exc, "Could not refresh the chat")
-
-    async def _refresh_one(self, message: StoredMessage) -> None:
-        fresh = await self.source.message_by_id(message.id)
-        if fresh is None:
-            self.view.remove_message(message.id)
-        else:
-            self.view.update_message(fresh)
-
-    # --- actions on messages -------------------------------------------------------------------
-
-    @on(ConversationView.ReplyRequested)
-    def _reply(self, event: ConversationView.ReplyRequested) -> None:
-        self.composer.start_reply(event.message)
-
-    @on(ConversationView.EditRequested)
-    def _edit(self, event: ConversationView.EditRequested) -> None:
-        self.composer.start_edit(event.message)
-
-    @on(ConversationView.DeleteRequested)
-    def _delete(self, event: ConversationView.DeleteRequested) -> None:
-        message = event.message
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run_delete(message)
-
-        self.app.push_screen(ConfirmScreen("Delete this message for everyone?", "Delete"), answered)
-
-    @work(group="conversation-send")
-    async def _run_delete(self, message: StoredMessage) -> None:
-        try:
-            await self.source.delete(self.account, self.chat_id, message.id)
-            await self._refresh_one(message)
-        except Exception as exc:
-            self._report(exc, "Could not delete")
-
-    @on(ConversationView.ResendRequested)
-    @work(group="conversation-send")
-    async def _resend(self, event: ConversationView.ResendRequested) -> None:
-        if event.message.client_uuid is None:
-            return
-        try:
-            await self.source.resend(event.message.client_uuid)
-            await self._refresh_one(event.message)
-        except Exception as exc:
-            self._report(exc, "Could not resend")
-
-    @on(ConversationView.DiscardRequested)
-    @work(group="conversation-send")
-    async def _discard(self, event: ConversationView.DiscardRequested) -> None:
-        if event.message.client_uuid is None:
-            return
-        try:
-            await self.source.discard(event.message.client_uuid)
-            await self._refresh_one(event.message)
-        except Exception as exc:
-            self._report(exc, "Could not discard")
-
-    @on(ConversationView.SaveRequested)
-    @work(group="conversation-download")
-    async def _save(self, event: ConversationView.SaveRequested) -> None:
-        att = event.attachment
-        view = self.view
-
-        def progress(done: int, total: int) -> None:
-            view.set_progress(att.id, done, total)
-
-        try:
-            path = await self.source.download(att.id, progress=progress)
-        except Exception as exc:
-            view.progress.pop(att.id, None)
-            self._report(exc, "Download failed")
-            await self._refresh_one(event.message)
-            return
-        view.progress.pop(att.id, None)
-        await self._refresh_one(event.message)
-        self.notify(f"Saved {display_safe(path.name, 'name')}", markup=False, timeout=3)
-        if event.open_after:
-            from tui.widgets.conversation_render import opener_argv
-
-            self.post_message(ConversationView.OpenAttachment(path, opener_argv(path)))
-
-    @on(ConversationView.DirectionChanged)
-    @work(group="conversation-state")
-    async def _direction(self, event: ConversationView.DirectionChanged) -> None:
-        self.composer.set_direction(event.direction)
-        direction = None if event.direction == "auto" else event.direction
-        try:
-            await self.source.set_chat_state(self.account, self.chat_id, direction=direction)
-        except Exception as exc:
-            self._report(exc, "Could not save the direction")
-
-    # --- the composer --------------------------------------------------------------------------
-
-    @on(Composer.SendText)
-    @work(group="conversation-send")
-    async def _send_text(self, event: Composer.SendText) -> None:
-        reply_to = event.reply_to.msg_id if event.reply_to is not None else None
-        try:
-            await self.source.send_text(
-                self.account, self.chat_id, event.text, reply_to=reply_to, options=event.options
-            )
-        except Exception as exc:
-            self._report(exc, "Not sent")
-            return
-        self.composer.sent()
-        await self._save_draft_now("")
-        self._refresh((), newest=True)
-
-    @on(Composer.EditText)
-    @work(group="conversation-send")
-    async def _edit_text(self, event: Composer.EditText) -> None:
-        try:
-            await self.source.edit(self.account, self.chat_id, event.message.id, event.text)
-        except Exception as exc:
-            self._report(exc, "Not edited")
-            return
-        self.composer.sent()
-        self.composer.leave_mode()
-        await self._refresh_one(event.message)
-
-    @on(Composer.SendFile)
-    @work(group="conversation-send")
-    async def _send_file(self, event: Composer.SendFile) -> None:
-        reply_to = event.reply_to.msg_id if event.reply_to is not None else None
-        try:
-            await self.source.send_file(
-                self.account, self.chat_id, event.path, caption=event.caption, reply_to=reply_to
-            )
-        except Exception as exc:
-            self._report(exc, "File not sent")
-            return
-        self.composer.sent()
-        self._refresh((), newest=True)
-
-    @on(Composer.DraftChanged)
-    @work(group="conversation-draft", exclusive=True)
-    async def _draft(self, event: Composer.DraftChanged) -> None:
-        await asyncio.sleep(DRAFT_DELAY_S)  # typing on cancels this worker: one write a pause
-        await self._save_draft_now(event.text)
-
-    async def _save_draft_now(self, text: str) -> None:
-        try:
-            await self.source.set_chat_state(self.account, self.chat_id, draft=text)
-        except Exception as exc:
-            self._report(exc, "Could not save the draft")
-
-    @on(Composer.Left)
-    def _composer_left(self, event: Composer.Left) -> None:
-        self.view.focus()
-
     # --- keys ----------------------------------------------------------------------------------
 
     def action_write(self) -> None:
         """Go to the composer."""
         self.composer.focus_editor()
+
+    def action_toggle_direction(self) -> None:
+        """The chat's paragraph direction: auto → rtl → ltr → majority → auto."""
+        self.view.action_cycle_direction()
 
     async def save_draft(self) -> None:
         """Keep what is being written as the chat's draft now (the app calls this before it

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.strip import Strip
 
 from tui.i18n import I18n
-from tui.keys import SECTIONS, Keymap, key_label
+from tui.keys import SECTIONS, Keymap, default, key_label
 from tui.widgets.chrome import ChromeLine
 from tui.widgets.rowlist import RowList, cell, join_cells
 from tui.widgets.safe import SafeText, safe_line
@@ -42,23 +42,32 @@ class HelpRow(NamedTuple):
     heading: bool = False
 
 
-def binding_rows(bindings: Sequence[BindingType], t: I18n) -> list[HelpRow]:
-    """Rows for a widget's own ``BINDINGS`` (one per action)."""
+def binding_rows(
+    bindings: Sequence[BindingType], t: I18n, keymap: Keymap | None = None
+) -> list[HelpRow]:
+    """Rows for a widget's own ``BINDINGS``, one per binding id (a ``[keys]`` action, shown
+    with the keys the keymap gives it) or per action."""
     rows: dict[str, HelpRow] = {}
     for item in bindings:
         if not isinstance(item, Binding):
             continue
-        name = item.action.partition("(")[0]
-        keys = " ".join(key_label(k.strip()) for k in item.key.split(","))
+        name = item.id or item.action
+        configured = keymap.keys(item.id) if keymap is not None and item.id else ()
+        if configured:
+            keys = " ".join(key_label(k) for k in configured[:4])
+        else:
+            keys = " ".join(key_label(k.strip()) for k in item.key.split(","))
         if name in rows:
             keys = f"{rows[name].keys} {keys}"
-        rows[name] = HelpRow(keys, t.action(name, item.description or name))
+        words_key = item.id or item.action.partition("(")[0]
+        rows[name] = HelpRow(keys, t.action(words_key, item.description or words_key))
     return list(rows.values())
 
 
 def help_rows(t: I18n, keymap: Keymap) -> list[HelpRow]:
     """Every row of the help list, section by section."""
     from tui.widgets.composer import Composer
+    from tui.widgets.composer_parts import MessageEditor
     from tui.widgets.conversation import ConversationView
     from tui.widgets.editor import BidiEditor
 
@@ -70,16 +79,23 @@ def help_rows(t: I18n, keymap: Keymap) -> list[HelpRow]:
             rows.append(HelpRow(keymap.label(action, limit=4), words))
     rows.append(HelpRow("", t("help.section.conversation"), True))
     rows += [
-        HelpRow("Esc", t.action("back").split("/")[0].strip()),
-        HelpRow("i", t.action("write")),
+        HelpRow(keymap.label("close"), t.action("back").split("/")[0].strip()),
+        HelpRow(keymap.label("compose"), t.action("write")),
+        HelpRow(
+            f"{keymap.label('toggle_direction')} {keymap.label('cycle_direction')}",
+            t.action("toggle_direction"),
+        ),
     ]
-    rows += binding_rows(list(ConversationView.BINDINGS), t)
+    view = [
+        b
+        for b in ConversationView.BINDINGS
+        if not (isinstance(b, Binding) and b.id == "cycle_direction")
+    ]
+    rows += binding_rows(view, t, keymap)
     rows.append(HelpRow("", t("help.section.composer"), True))
-    rows.append(HelpRow("Enter", t.action("send")))
-    editor = [
-        b for b in BidiEditor.BINDINGS if isinstance(b, Binding) and b.action in ("newline", "zwnj")
-    ]
-    rows += binding_rows(editor, t) + binding_rows(list(Composer.BINDINGS), t)
+    zwnj = [b for b in BidiEditor.BINDINGS if isinstance(b, Binding) and b.action == "zwnj"]
+    rows += binding_rows(list(MessageEditor.BINDINGS), t, keymap) + binding_rows(zwnj, t)
+    rows += binding_rows(list(Composer.BINDINGS), t, keymap)
     rows.append(HelpRow("", t("help.section.accounts"), True))
     rows += [HelpRow(k, t.action(a)) for k, a in _ACCOUNTS_KEYS]
     return rows
@@ -133,7 +149,7 @@ class HelpScreen(ModalScreen[None]):
     """Keys and fallbacks (see the module docs)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close"),
+        Binding(default("dismiss"), "dismiss", "Close", id="dismiss"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -90,6 +90,8 @@ class InboxScreen(Screen[None]):
         self.now = now
         self.filters = InboxFilter()
         self.total = 0
+        self.stale = False
+        """Changed while a chat covered it: read again when back in front."""
         self.status = ("", "")
 
     # --- layout ---------------------------------------------------------------------------
@@ -103,8 +105,7 @@ class InboxScreen(Screen[None]):
             yield BidiEditor(single_line=True, id="inbox-filter")
         yield InboxList(t, self.dates, id="inbox-list")
         yield ChromeLine(t("inbox.no_match"), id="inbox-no-match", rtl=t.rtl)
-        with VerticalScroll(id="inbox-empty"):
-            yield from self._empty_state()
+        yield VerticalScroll(id="inbox-empty")  # filled when the inbox is empty (rare)
         yield ChromeLine(*self.status, id="status-bar", rtl=t.rtl)
         yield KeyBar(t, id="key-bar")
 
@@ -132,6 +133,15 @@ class InboxScreen(Screen[None]):
         """The type-to-filter line."""
         return self.query_one("#inbox-filter", BidiEditor)
 
+    def on_screen_resume(self) -> None:
+        """Back in front: read the inbox if it changed while a chat covered it."""
+        if self.stale:
+            self.stale = False
+            self.reload()
+            update = getattr(self.app, "update_status", None)
+            if update is not None:
+                update()
+
     def on_mount(self) -> None:
         """Show the rows the service has (the first paint), focus the list."""
         self.query_one("#inbox-filter-bar").display = False
@@ -147,7 +157,10 @@ class InboxScreen(Screen[None]):
         rows = self.service.inbox(self.filters) if self._filtering else everything
         self.inbox_list.show(rows, self.now(), select=select)
         empty = self.total == 0
-        self.query_one("#inbox-empty").display = empty
+        teach = self.query_one("#inbox-empty")
+        if empty and not teach.children:
+            teach.mount_all(list(self._empty_state()))
+        teach.display = empty
         self.inbox_list.display = not empty and bool(rows)
         self.query_one("#inbox-no-match").display = not empty and not rows
         self._header(len(rows))

@@ -20,6 +20,7 @@ Resync                 everything re-reads
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from tui.engine.service_types import (
@@ -36,12 +37,19 @@ from tui.engine.service_types import (
 )
 from tui.glue import state_label
 from tui.notify import Announcement, should_announce
-from tui.screens.conversation import ConversationScreen
 from tui.text import display_safe
 from tui.widgets.toast import toast
 
 if TYPE_CHECKING:
     from tui.app import PayamApp
+    from tui.screens.conversation import ConversationScreen
+
+
+def _conversation_class() -> type[ConversationScreen] | None:
+    """The conversation screen's class once its module is loaded (the app imports it when it
+    opens the first chat: until then there is no conversation to route to)."""
+    module = sys.modules.get("tui.screens.conversation")
+    return getattr(module, "ConversationScreen", None) if module is not None else None
 
 
 class Router:
@@ -54,12 +62,13 @@ class Router:
 
     def conversations(self) -> list[ConversationScreen]:
         """Every conversation screen in the stack."""
-        return [s for s in self.app.screen_stack if isinstance(s, ConversationScreen)]
+        cls = _conversation_class()
+        return [s for s in self.app.screen_stack if cls is not None and isinstance(s, cls)]
 
     def open_chat(self) -> tuple[str, str] | None:
         """The chat in front of the user, if a conversation is the active screen."""
-        screen = self.app.screen
-        if isinstance(screen, ConversationScreen):
+        screen, cls = self.app.screen, _conversation_class()
+        if cls is not None and isinstance(screen, cls):
             return (screen.account, screen.chat_id)
         return None
 

@@ -5,6 +5,10 @@ read right, ZWNJ can be typed). Searching starts a short pause after the last ke
 on Enter) in a worker over the :class:`~tui.widgets.sources.SearchSource`; results come newest
 first, more are fetched as the cursor nears the end. Choosing a hit posts
 :class:`SearchScreen.OpenMessage` for the app, which opens the conversation around it.
+
+Keys: ↓ (or Tab) from the query to the hits, Ctrl+F back to the query, Esc back. The words are
+the app's (:class:`~tui.i18n.I18n`, English outside a Payam app), the key bar is Payam's
+:class:`~tui.widgets.chrome.KeyBar`, and the status line is drawn through the text engine.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label
 
 from tui.engine.records import SearchHit
+from tui.i18n import I18n
+from tui.keys import default
 from tui.text import display_safe
+from tui.widgets.chrome import KeyBar
 from tui.widgets.dates import TimeFormatter
 from tui.widgets.editor import BidiEditor
+from tui.widgets.safe import SafeLabel
 from tui.widgets.search_results import SearchResults
 from tui.widgets.sources import SearchSource
 from tui.widgets.textline import TextSettings
@@ -40,8 +47,9 @@ class SearchScreen(Screen[None]):
     SearchScreen #search-status { color: $text-muted; padding: 0 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+f", "focus_query", "Query"),
+        Binding(default("close"), "back", "Back", id="close"),
+        Binding(default("focus_query"), "focus_query", "Query", id="focus_query"),
+        Binding(default("results"), "results", "Results", show=False, id="results"),
     ]
 
     @dataclass
@@ -82,18 +90,24 @@ class SearchScreen(Screen[None]):
         self._initial = query
         self.last_query = ""
 
+    @property
+    def t(self) -> I18n:
+        """The UI's words (English outside a Payam app)."""
+        return I18n.of(self)
+
     def compose(self) -> ComposeResult:
-        """Query, status, results."""
+        """Query, status, results, key bar."""
+        t = self.t
         yield BidiEditor(
             self._initial,
             single_line=True,
-            placeholder="Search every chat… (Enter searches, ↓/Tab to the results)",
+            placeholder=t("search.placeholder"),
             settings=self._settings,
             id="search-query",
         )
-        yield Label("", id="search-status")
+        yield SafeLabel("", id="search-status", align="right" if t.rtl else "auto")
         yield SearchResults(formatter=self._formatter, settings=self._settings)
-        yield Footer()
+        yield KeyBar(t, id="key-bar")
 
     @property
     def query_editor(self) -> BidiEditor:
@@ -124,21 +138,23 @@ class SearchScreen(Screen[None]):
         if delay:
             await asyncio.sleep(delay)  # a key typed meanwhile cancels this worker
         query = query.strip()
-        status = self.query_one("#search-status", Label)
+        t = self.t
+        status = self.query_one("#search-status", SafeLabel)
         if not query:
             self.last_query = ""
-            self.results.set_hits([], has_more=False, empty="Type to search every chat.")
+            self.results.set_hits([], has_more=False, empty=t("search.type"))
             status.update("")
             return
         try:
             hits = await self.source.search(query, accounts=self.accounts, limit=PAGE)
         except Exception as exc:
             reason = display_safe(str(exc) or type(exc).__name__, "name")
-            status.update(f"Search failed: {reason}")
+            status.update(t("search.failed", reason=reason))
             return
         self.last_query = query
-        self.results.set_hits(hits, has_more=len(hits) == PAGE, empty="No messages match.")
-        status.update(f"{len(hits)}{'+' if len(hits) == PAGE else ''} results, newest first")
+        self.results.set_hits(hits, has_more=len(hits) == PAGE, empty=t("search.none"))
+        count = t.num(len(hits)) + ("+" if len(hits) == PAGE else "")
+        status.update(t("search.count", count=count))
         if focus and hits:
             self.results.focus()
 
@@ -157,6 +173,11 @@ class SearchScreen(Screen[None]):
     def _chosen(self, event: SearchResults.HitChosen) -> None:
         event.stop()
         self.post_message(self.OpenMessage(event.hit))
+
+    def action_results(self) -> None:
+        """From the query down to the hits."""
+        if self.results.hits:
+            self.results.focus()
 
     def action_focus_query(self) -> None:
         """Back to the query."""

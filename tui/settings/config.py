@@ -236,7 +236,7 @@ class _Reader:
             return keys
         for action, value in table.items():
             name = f"keys.{action}"
-            if action not in schema.DEFAULT_KEYS:
+            if action not in schema.DEFAULT_KEYS and action not in schema.WIDGET_KEYS:
                 self.warn(name, "unknown action (kept, but nothing uses it yet)")
             values = [value] if isinstance(value, str) else value
             if not (

@@ -76,6 +76,62 @@ DEFAULT_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+# The widgets' own keys (editing, the message actions, dialogs): as configurable in [keys] as the
+# ones above, kept apart because they are not the everyday keys the README's table lists.
+WIDGET_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        # the text editor (composer, search query, command palette, path prompt)
+        "cursor_left": ("left",),
+        "cursor_right": ("right",),
+        "cursor_up": ("up",),
+        "cursor_down": ("down",),
+        "line_start": ("home", "ctrl+a"),
+        "line_end": ("end",),
+        "word_left": ("ctrl+left",),
+        "word_right": ("ctrl+right",),
+        "select_left": ("shift+left",),
+        "select_right": ("shift+right",),
+        "select_up": ("shift+up",),
+        "select_down": ("shift+down",),
+        "select_line_start": ("shift+home",),
+        "select_line_end": ("shift+end",),
+        "select_word_left": ("ctrl+shift+left",),
+        "select_word_right": ("ctrl+shift+right",),
+        "delete_back": ("backspace",),
+        "delete_forward": ("delete",),
+        "delete_word_back": ("ctrl+w",),
+        "delete_to_start": ("ctrl+u",),
+        "delete_to_end": ("ctrl+k",),
+        "submit": ("enter",),
+        "zwnj": ("ctrl+space", "ctrl+@", "shift+space"),
+        "complete": ("tab",),
+        # the composer
+        "leave_mode": ("escape",),
+        "external_editor": ("ctrl+e",),
+        "send_options": ("alt+o",),
+        # a message in a chat
+        "copy": ("y",),
+        "open_file": ("o",),
+        "save": ("s",),
+        "follow_reply": ("enter",),
+        "cycle_direction": ("t",),
+        "show_more": ("m",),
+        "resend": ("R",),
+        "discard": ("x",),
+        # screens and dialogs
+        "close": ("escape",),
+        "cancel": ("escape",),
+        "dismiss": ("escape", "q", "question_mark", "f1"),
+        "focus_query": ("ctrl+f",),
+        "results": ("down",),
+        "yes": ("y", "enter"),
+        "no": ("n", "escape"),
+        "accounts_add": ("a",),
+        "accounts_remove": ("d", "delete"),
+        "accounts_restart": ("r",),
+    }
+)
+
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 _NAME = re.compile(r"[^\W_][\w.-]{0,63}")  # any script's letters and digits; no ':', '/', space
 _MESSENGER = re.compile(r"[a-z][a-z0-9_-]{0,31}")

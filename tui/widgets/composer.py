@@ -8,7 +8,9 @@ and a length counter against the messenger's ``max_text`` (UTF-16 units, as the 
 The composer sends nothing itself: it posts :class:`Composer.SendText`, :class:`Composer.EditText`
 or :class:`Composer.SendFile`, and the screen calls :meth:`Composer.sent` once the service took it
 (so a refused send keeps the text). Keys: Enter send, Ctrl+J new line, Ctrl+E ``$EDITOR``,
-Ctrl+O send a file (Tab completes the path), Alt+O send options, Escape leaves reply/edit mode.
+Ctrl+O send a file (Tab completes the path), Alt+O send options, Escape leaves reply/edit mode;
+``send``, ``newline`` and ``attach`` follow ``config.toml`` ``[keys]``. Its words come from the
+app's :class:`~tui.i18n.I18n` (English outside a Payam app) and are drawn through the text engine.
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ from typing import ClassVar, Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Label
 
 from adapters.base import Capabilities, SendOptions
 from tui.engine.records import StoredMessage
 from tui.engine.textsplit import units
+from tui.i18n import I18n
+from tui.keys import default
 from tui.text import display_safe
 from tui.widgets.composer_parts import (
+    MessageEditor,
     PathPrompt,
     RunEditor,
     SendOptionsScreen,
@@ -41,6 +44,7 @@ from tui.widgets.conversation_render import one_line_preview
 from tui.widgets.editor import BidiEditor
 from tui.widgets.safe import FSI, PDI, SafeLabel
 from tui.widgets.textline import Direction
+from tui.widgets.toast import Severity, toast
 
 Mode = Literal["send", "reply", "edit"]
 
@@ -59,10 +63,10 @@ class Composer(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave_mode", "Cancel", show=False),
-        Binding("ctrl+e", "external_editor", "$EDITOR"),
-        Binding("ctrl+o", "choose_file", "Send file"),
-        Binding("alt+o", "send_options", "Options"),
+        Binding(default("leave_mode"), "leave_mode", "Cancel", show=False, id="leave_mode"),
+        Binding(default("external_editor"), "external_editor", "$EDITOR", id="external_editor"),
+        Binding(default("attach"), "choose_file", "Send file", id="attach"),
+        Binding(default("send_options"), "send_options", "Options", id="send_options"),
     ]
 
     # --- messages ----------------------------------------------------------------------------
@@ -110,7 +114,7 @@ class Composer(Widget):
         self,
         *,
         capabilities: Capabilities | None = None,
-        placeholder: str = "Write a message… (Enter send · Ctrl+J new line)",
+        placeholder: str | None = None,
         run_editor: RunEditor = run_editor_process,
         id: str | None = None,
     ) -> None:
@@ -125,10 +129,21 @@ class Composer(Widget):
 
     def compose(self) -> ComposeResult:
         """Banner, path prompt, editor, status line."""
+        t = self.t
         yield SafeLabel("", where="body", id="composer-banner")  # parts are sanitised as names
-        yield PathPrompt(id="composer-path")
-        yield BidiEditor(placeholder=self.placeholder, id="composer-input")
-        yield Label("", id="composer-status")
+        yield PathPrompt(placeholder=t("composer.path_prompt"), id="composer-path")
+        placeholder = self.placeholder or t("composer.placeholder")
+        yield MessageEditor(placeholder=placeholder, id="composer-input")
+        yield SafeLabel("", id="composer-status", align="right" if t.rtl else "auto")
+
+    @property
+    def t(self) -> I18n:
+        """The UI's words (English outside a Payam app)."""
+        return I18n.of(self)
+
+    def _say(self, key: str, severity: Severity = "warning", **values: object) -> None:
+        """A toast in the UI's language."""
+        toast(self, self.t(key, **values), severity=severity)
 
     def on_mount(self) -> None:
         """Show the counter."""
@@ -163,43 +178,54 @@ class Composer(Widget):
         """Give the editor the keyboard."""
         self.editor.focus()
 
+    def reset(self) -> None:
+        """Empty, in plain sending mode, no file prompt: before another chat is shown here
+        (posts no :class:`DraftChanged`: the text cleared belongs to the chat left)."""
+        self.remove_class("-file", "-reply", "-edit")
+        self.query_one("#composer-path", PathPrompt).clear()
+        self.mode, self.target, self.options = "send", None, None
+        self._draft_before_edit = ""
+        self.capabilities = None
+        self.set_draft("")
+
     # --- modes -------------------------------------------------------------------------------
 
     def _banner(self, verb: str, message: StoredMessage) -> None:
-        who = "you" if message.outgoing else (message.sender.name if message.sender else "")
+        t = self.t
+        who = t("conv.you") if message.outgoing else (message.sender.name if message.sender else "")
         preview = one_line_preview(message.text) or (
             message.attachments[0].kind if message.attachments else ""
         )
         who, preview = display_safe(who, "name"), display_safe(preview, "name")
         text = f"{verb} {FSI}{who}{PDI}: {FSI}{preview}{PDI}"
-        self.query_one("#composer-banner", SafeLabel).update(f"{text}  (Esc cancels)")
+        self.query_one("#composer-banner", SafeLabel).update(f"{text}  {t('composer.esc_cancels')}")
 
     def start_reply(self, message: StoredMessage) -> bool:
         """Reply mode (refused when the messenger cannot reply)."""
         if self.capabilities is not None and not self.capabilities.reply:
-            self.notify("This messenger cannot reply to messages.", severity="warning")
+            self._say("composer.no_reply")
             return False
         self.mode, self.target = "reply", message
         self.set_class(True, "-reply")
         self.set_class(False, "-edit")
-        self._banner("↩ Replying to", message)
+        self._banner(self.t("composer.replying"), message)
         self.focus_editor()
         return True
 
     def start_edit(self, message: StoredMessage) -> bool:
         """Edit mode: the message's text in the editor (the draft comes back after)."""
         if self.capabilities is not None and not self.capabilities.edit:
-            self.notify("This messenger cannot edit messages.", severity="warning")
+            self._say("composer.no_edit")
             return False
         if not message.outgoing or message.deleted:
-            self.notify("Only your own messages can be edited.", severity="warning")
+            self._say("composer.own_only")
             return False
         if self.mode != "edit":
             self._draft_before_edit = self.text
         self.mode, self.target = "edit", message
         self.set_class(True, "-edit")
         self.set_class(False, "-reply")
-        self._banner("✎ Editing", message)
+        self._banner(self.t("composer.editing"), message)
         with self.editor.prevent(BidiEditor.Changed):
             self.editor.text = message.text
         self._status()
@@ -245,7 +271,7 @@ class Composer(Widget):
         caps = self.capabilities
         if self.mode == "edit" and self.target is not None:
             if caps is not None and units(text) > caps.max_text:
-                self.notify("Too long for an edit (edits cannot be split).", severity="error")
+                self._say("composer.edit_too_long", "error")
                 return
             self.post_message(self.EditText(self.target, text))
         else:
@@ -264,22 +290,24 @@ class Composer(Widget):
             return
         caps = self.capabilities
         used = units(self.text)
-        label = self.query_one("#composer-status", Label)
+        t = self.t
+        label = self.query_one("#composer-status", SafeLabel)
         parts = [extra] if extra else []
         summary = describe_options(self.options)
         if summary:
-            parts.append(f"options: {summary}")
-        counter = str(used)
+            parts.append(t("composer.options", summary=summary))
+        counter = t.num(used)
         over = False
         if caps is not None:
-            counter = f"{used}/{caps.max_text}"
+            counter = f"{t.num(used)}/{t.num(caps.max_text)}"
             if used > caps.max_text:
                 over = True
                 pieces = -(-used // caps.max_text)
-                counter += f" · sent as {pieces} parts" if self.mode != "edit" else " · too long"
+                more = t("composer.parts", count=t.num(pieces))
+                counter += f" · {more if self.mode != 'edit' else t('composer.too_long')}"
         parts.append(counter)
         label.set_class(over, "-over")
-        label.update(Content("  ·  ".join(parts)))
+        label.update("  ·  ".join(parts))
 
     # --- $EDITOR, files, options ---------------------------------------------------------------
 
@@ -291,13 +319,13 @@ class Composer(Widget):
             with self.app.suspend():
                 result = edit_externally(self.text, self.run_editor)
         except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
+            self._say("composer.no_suspend", "error")
             return
         except OSError as exc:
-            self.notify(f"The editor could not run: {exc.strerror}", severity="error", markup=False)
+            self._say("composer.editor_error", "error", reason=exc.strerror or type(exc).__name__)
             return
         if result is None:
-            self.notify("The editor failed; the text is unchanged.", severity="warning")
+            self._say("composer.editor_failed")
             return
         self.editor.text = result
         self.focus_editor()
@@ -305,12 +333,12 @@ class Composer(Widget):
     def action_choose_file(self) -> None:
         """Ask for a path (Tab completes); the editor's text becomes the caption."""
         if self.capabilities is not None and not self.capabilities.files_send:
-            self.notify("This messenger cannot send files.", severity="warning")
+            self._say("composer.no_files")
             return
         self.add_class("-file")
         prompt = self.query_one("#composer-path", PathPrompt)
         prompt.focus()
-        self._status("Tab completes · Enter sends the file · Esc cancels")
+        self._status(self.t("composer.file_hint"))
 
     def _close_file_prompt(self) -> None:
         self.remove_class("-file")
@@ -323,7 +351,7 @@ class Composer(Widget):
         event.stop()
         shown = "  ".join(display_safe(n, "name") for n in event.names[:8])
         more = f" (+{len(event.names) - 8})" if len(event.names) > 8 else ""
-        self._status(shown + more if event.names else "no match")
+        self._status(shown + more if event.names else self.t("composer.no_match"))
 
     @on(PathPrompt.Cancelled)
     def _file_cancelled(self, event: PathPrompt.Cancelled) -> None:
@@ -335,12 +363,12 @@ class Composer(Widget):
         event.stop()
         path = Path(event.text.strip()).expanduser()
         if not path.is_file():
-            self._status("not a file")
+            self._status(self.t("composer.not_file"))
             self.app.bell()
             return
         caps = self.capabilities
         if caps is not None and path.stat().st_size > caps.max_upload_bytes:
-            self._status("too large for this messenger")
+            self._status(self.t("composer.too_large"))
             return
         reply_to = self.target if self.mode == "reply" else None
         self.post_message(self.SendFile(path, self.text, reply_to))
@@ -350,7 +378,7 @@ class Composer(Widget):
         """Open the send-options dialog (only the options this messenger supports)."""
         supported = self.capabilities.send_options if self.capabilities else frozenset()
         if not supported:
-            self.notify("This messenger has no send options.", severity="information")
+            self._say("composer.no_options", "information")
             return
 
         def chosen(options: SendOptions | None) -> None:

@@ -1,4 +1,5 @@
-"""Pieces of the composer: the file-path prompt with completion, the send-options dialog
+"""Pieces of the composer: the message editor (its Enter and new-line keys are the config's
+``send`` and ``newline`` actions), the file-path prompt with completion, the send-options dialog
 (Eitaa's title, schedule, pin, delete-after-views and silent: only what the messenger lists),
 and running ``$EDITOR`` on a temporary file without a shell.
 """
@@ -23,7 +24,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from adapters.base import SendOptions
+from tui.keys import default
 from tui.widgets.editor import BidiEditor
+
+
+class MessageEditor(BidiEditor):
+    """The composer's editor: Enter and the new-line keys carry the ids of the config's
+    ``send`` and ``newline`` actions, so ``[keys]`` rebinds them here (and only here: search
+    and the filter line keep Enter). Alt+Enter stays a new line in kitty-protocol terminals."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(default("send"), "submit", "Send", show=False, id="send"),
+        Binding(default("newline"), "newline", "New line", show=False, id="newline"),
+    ]
+
 
 # --- path completion -------------------------------------------------------------------------
 
@@ -55,8 +69,8 @@ class PathPrompt(BidiEditor):
     """A one-line editor for a file path (paths can be Persian), Tab completes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "complete", "Complete", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding(default("complete"), "complete", "Complete", priority=True, id="complete"),
+        Binding(default("cancel"), "cancel", "Cancel", id="cancel"),
     ]
 
     @dataclass
@@ -72,10 +86,10 @@ class PathPrompt(BidiEditor):
 
         prompt: PathPrompt
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(
-            single_line=True, placeholder="path of a file to send (Tab completes)", id=id
-        )
+    def __init__(
+        self, *, placeholder: str = "path of a file to send (Tab completes)", id: str | None = None
+    ) -> None:
+        super().__init__(single_line=True, placeholder=placeholder, id=id)
 
     def action_complete(self) -> None:
         """Complete the path under the cursor."""
@@ -119,7 +133,9 @@ class SendOptionsScreen(ModalScreen[SendOptions | None]):
     SendOptionsScreen #errors { color: $text-error; }
     SendOptionsScreen Horizontal { height: auto; margin-top: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(default("cancel"), "cancel", "Cancel", id="cancel")
+    ]
 
     def __init__(self, supported: frozenset[str], current: SendOptions | None = None) -> None:
         super().__init__()

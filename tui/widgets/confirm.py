@@ -1,4 +1,5 @@
-"""``ConfirmScreen``: a yes/no question (Enter or y: yes; Escape or n: no)."""
+"""``ConfirmScreen``: a yes/no question (Enter or y: yes; Escape or n: no), its words drawn
+through the text engine (a Persian question reads right; buttons get visual-order text)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button
+
+from tui.i18n import I18n
+from tui.keys import default
+from tui.widgets.safe import SafeText, safe_line
+from tui.widgets.textline import settings_for
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,11 +29,11 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Horizontal { height: auto; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding(default("yes"), "answer(True)", "Yes", id="yes"),
+        Binding(default("no"), "answer(False)", "No", id="no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str | None = None) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
@@ -34,11 +41,15 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """The question and two buttons."""
+        no = self.no if self.no is not None else I18n.of(self)("confirm.no")
         with Vertical():
-            yield Label(self.question, markup=False)
+            yield SafeText(self.question)
             with Horizontal():
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(self._visual(self.yes), variant="error", id="yes")
+                yield Button(self._visual(no), id="no")
+
+    def _visual(self, words: str) -> Content:
+        return Content(safe_line(words, 40, settings=settings_for(self)).text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """A button answers."""

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, cast
 from textual import events
 
 from tui.engine.records import StoredMessage
+from tui.i18n import I18n
 from tui.text import display_safe
 from tui.widgets.conversation_model import MessageItem
 from tui.widgets.conversation_render import opener_argv
 from tui.widgets.textline import Direction
+from tui.widgets.toast import toast
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -145,7 +147,7 @@ class MessageActions:
         offset = event.get_content_offset(v)
         if offset is None or not v._items:
             return
-        line_y = offset.y + int(v.scroll_y)
+        line_y = offset.y + int(v.scroll_y) - v.top_pad()
         i = bisect_right(v._offsets, line_y) - 1
         if 0 <= i < len(v._items):
             item = v._items[i]
@@ -174,6 +176,8 @@ class MessageActions:
             return message is not None and message.outgoing and message.delivery in states
         if action in ("open", "save"):
             return message is not None and not message.deleted and bool(message.attachments)
+        if action == "show_more" and not parameters:
+            return message is not None and _view(self).is_cut(message)
         return True
 
     def _target(self) -> StoredMessage | None:
@@ -211,7 +215,7 @@ class MessageActions:
         """Copy the message's logical text (sanitised) with the app's OSC 52."""
         if (message := self._target()) is not None:
             _view(self).app.copy_to_clipboard(display_safe(message.text))
-            self.notify("Copied the message text.", timeout=2)
+            toast(_view(self), I18n.of(self)("conv.copied"), timeout=2)
 
     def action_save(self, open_after: bool = False) -> None:
         """Download the message's first attachment."""
@@ -220,7 +224,8 @@ class MessageActions:
             return
         att = message.attachments[0]
         if att.local_path is not None and not open_after:
-            self.notify(f"Already saved: {display_safe(att.local_path, 'name')}", markup=False)
+            path = display_safe(att.local_path, "name")
+            toast(_view(self), I18n.of(self)("conv.already_saved", path=path))
             return
         self.post_message(_view(self).SaveRequested(message, att, open_after))
 
@@ -261,9 +266,19 @@ class MessageActions:
         if 0 <= index < len(self._links):
             self.post_message(_view(self).LinkClicked(self._links[index]))
 
+    def action_show_more(self, message_id: int | None = None) -> None:
+        """Lay out more of a long body (the cursor's message, or ``message_id``)."""
+        v = _view(self)
+        at = v.window.index(message_id) if message_id is not None else None
+        message = self.cursor_message if message_id is None else None
+        if at is not None:
+            message = v.window.messages[at]
+        if message is not None and v.is_cut(message):
+            v.show_more(message)
+
     def action_cycle_direction(self) -> None:
         """auto → rtl → ltr → majority → auto, for this chat."""
         direction = DIRECTIONS[(DIRECTIONS.index(_view(self).direction) + 1) % len(DIRECTIONS)]
         _view(self).direction = direction
-        self.notify(f"Text direction: {direction}", timeout=2)
+        toast(_view(self), I18n.of(self)("conv.direction", direction=direction), timeout=2)
         self.post_message(_view(self).DirectionChanged(direction))

@@ -6,14 +6,23 @@ aligned by its own direction), and drawn with :func:`tui.widgets.textline.line_s
 (header, quote, attachment, delivery state) are logical strings with the outside parts wrapped in
 FSI…PDI and laid out in the UI's direction, so a Persian name never drags the time across it and
 a Persian UI mirrors the header as a whole.
+
+A body is laid out only up to :data:`BODY_CHARS` characters (and :data:`BODY_PARAGRAPHS`
+paragraphs) until the reader asks for more (``m``: eight times as much each time), with a row
+saying how much is hidden: a stranger's 1 MB message would otherwise cost a second of layout,
+with every key waiting behind it (``security.md`` S5). Every messenger's own limit (4,096
+characters) is under two such steps.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
 
 from rich.style import Style
 from textual.strip import Strip
@@ -41,6 +50,57 @@ ROW_KINDS = (
 )
 
 
+#: How much of a body is laid out at first (see the module docs), and the factor ``m`` grows it
+#: by. A page of 50 such bodies lays out in well under the 200 ms a key may wait.
+BODY_CHARS: Final = 2_000
+BODY_PARAGRAPHS: Final = 40
+MORE_FACTOR: Final = 8
+#: How much of a quoted message a one-line quote (or the reply banner) looks at.
+QUOTE_CHARS: Final = 500
+
+
+def body_cut(text: str, limit: int = BODY_CHARS) -> int:
+    """Where to cut ``text`` so that at most ``limit`` characters and ``limit //
+    BODY_CHARS * BODY_PARAGRAPHS`` paragraphs are laid out (``len(text)``: no cut), at a space
+    near the limit when there is one."""
+    paragraphs = max(1, limit // BODY_CHARS) * BODY_PARAGRAPHS
+    cut = len(text)
+    if cut > limit:
+        space = text.rfind(" ", limit - limit // 10, limit)
+        cut = space + 1 if space > 0 else limit
+    newline = -1
+    for _ in range(paragraphs):
+        newline = text.find("\n", newline + 1, cut)
+        if newline < 0:
+            return cut
+    return newline if _VISIBLE.search(text, newline) else cut
+
+
+_VISIBLE: Final = re.compile(r"\S")
+
+
+def body_hidden(text: str, limit: int = BODY_CHARS) -> int:
+    """How many characters of the sanitised body of ``text`` a ``limit`` leaves unshown."""
+    safe = display_safe(text)
+    return len(safe) - body_cut(safe, limit)
+
+
+#: The URL schemes a link may be opened with.
+LINK_SCHEMES: Final = frozenset({"http", "https", "mailto", "tg"})
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is something a browser may be handed (a known scheme, no controls or
+    spaces), else None."""
+    if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in LINK_SCHEMES else None
+
+
 @dataclass(frozen=True)
 class ConversationLabels:
     """The UI's own words in the conversation (translate for a Persian UI)."""
@@ -64,6 +124,7 @@ class ConversationLabels:
     file_saved: str = "saved · o open"
     file_fetch: str = "s save · o open"
     empty: str = "No messages yet."
+    more: str = "⋯ {count} more characters · m shows more"
 
 
 def human_size(size: int | None) -> str:
@@ -91,8 +152,9 @@ def opener_argv(path: Path, platform: str = sys.platform) -> tuple[str, ...] | N
 
 
 def one_line_preview(text: str) -> str:
-    """A body squeezed onto one line for a quote (whitespace runs become one space)."""
-    return " ".join(text.split())
+    """A body squeezed onto one line for a quote (whitespace runs become one space); only its
+    first :data:`QUOTE_CHARS` characters, which is more than one line can show."""
+    return " ".join(text[:QUOTE_CHARS].split())
 
 
 @dataclass
@@ -111,6 +173,10 @@ class RowContext:
     link_meta: LinkMeta | None = None
     quote_meta: Callable[[StoredMessage], Style] | None = None
     own_name: str | None = None
+    shown: Mapping[int, int] = field(default_factory=dict)
+    """Characters of a body to lay out, by store id, for the messages the reader expanded
+    (the rest: :data:`BODY_CHARS`)."""
+    more_meta: Callable[[StoredMessage], Style] | None = None
 
 
 def _label(text: str, spans: list[Span], ctx: RowContext, *, align: bool = True) -> Strip:
@@ -176,6 +242,11 @@ def _message_rows(item: MessageItem, ctx: RowContext) -> list[Strip]:
         rows.append(_label(ctx.labels.deleted, [Span(0, len(ctx.labels.deleted), "deleted")], ctx))
     elif message.text:
         text, spans = sanitize_spans(message.text, message.spans)
+        cut = body_cut(text, ctx.shown.get(message.id, BODY_CHARS))
+        hidden = len(text) - cut
+        if hidden:
+            text = text[:cut]
+            spans = tuple(replace(s, end=min(s.end, cut)) for s in spans if s.start < cut)
         for line in safe_lines(
             text, ctx.width, direction=ctx.direction, spans=spans, settings=ctx.settings
         ):
@@ -184,6 +255,12 @@ def _message_rows(item: MessageItem, ctx: RowContext) -> list[Strip]:
                     line, ctx.width, base=ctx.base, styles=ctx.styles, link_meta=ctx.link_meta
                 )
             )
+        if hidden:
+            more = ctx.labels.more.format(count=f"{hidden:,}")
+            strip = _label(more, [Span(0, len(more), "meta")], ctx)
+            if ctx.more_meta is not None:
+                strip = strip.apply_meta(ctx.more_meta(message).meta)
+            rows.append(strip)
     if not message.deleted:
         rows.extend(_attachment(att, ctx) for att in message.attachments)
     if message.outgoing and message.delivery in ("failed", "unknown"):
@@ -232,11 +309,15 @@ def _quote(message: StoredMessage, ctx: RowContext) -> Strip:
 
 def _attachment(att: StoredAttachment, ctx: RowContext) -> Strip:
     out = _Builder()
-    out.add("▸ ", "attachment")
+    # The bullet points into the line: leftwards when a Persian UI starts it at the right.
+    out.add("◂ " if ctx.settings.options.ui_direction == "rtl" else "▸ ", "attachment")
     out.add_name(att.file.name or att.kind, "attachment")
     size = human_size(att.file.size)
-    out.add(f" ({size})" if size else "")
-    out.add(f" · {att.kind} · ")
+    # Size and kind are isolated: in a Persian UI's right-to-left label the bidi algorithm
+    # would otherwise split "23 B" into two runs and show "(B 23)".
+    out.add(f" ({FSI}{size}{PDI})" if size else "")
+    # A nameless file is called by its kind already: "photo (93 B) · photo" says it twice.
+    out.add(f" · {FSI}{att.kind}{PDI} · " if att.file.name else " · ")
     done = ctx.progress.get(att.id)
     if att.local_path is not None:
         out.add(ctx.labels.file_saved, "meta")

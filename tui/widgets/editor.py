@@ -26,17 +26,15 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
-from textual.binding import Binding, BindingType
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from adapters.models import Span
 from tui.text import Line
 from tui.widgets.caret import CaretMap
-from tui.widgets.editbuffer import TYPABLE_FORMAT, ZWNJ, EditBuffer, word_end, word_start
+from tui.widgets.editbuffer import EditBuffer
+from tui.widgets.editor_keys import EditorKeys
 from tui.widgets.textline import (
     DEFAULT_SETTINGS,
     Direction,
@@ -50,7 +48,7 @@ from tui.widgets.textline import (
 _WIDE = 1_000_000  # single-line mode lays the text out on one line, then scrolls sideways
 
 
-class BidiEditor(Widget, can_focus=True):
+class BidiEditor(EditorKeys, can_focus=True):
     """A logical-text editor drawn through the bidi layout (see the module docs)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -65,33 +63,6 @@ class BidiEditor(Widget, can_focus=True):
     BidiEditor > .editor--selection { background: $primary-muted; }
     BidiEditor > .editor--placeholder { color: $text-disabled; }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move('left')", show=False),
-        Binding("right", "move('right')", show=False),
-        Binding("up", "move('up')", show=False),
-        Binding("down", "move('down')", show=False),
-        Binding("home,ctrl+a", "move('home')", show=False),
-        Binding("end", "move('end')", show=False),
-        Binding("ctrl+left", "move('word_left')", show=False),
-        Binding("ctrl+right", "move('word_right')", show=False),
-        Binding("shift+left", "move('left', True)", show=False),
-        Binding("shift+right", "move('right', True)", show=False),
-        Binding("shift+up", "move('up', True)", show=False),
-        Binding("shift+down", "move('down', True)", show=False),
-        Binding("shift+home", "move('home', True)", show=False),
-        Binding("shift+end", "move('end', True)", show=False),
-        Binding("ctrl+shift+left", "move('word_left', True)", show=False),
-        Binding("ctrl+shift+right", "move('word_right', True)", show=False),
-        Binding("backspace", "edit('backspace')", show=False),
-        Binding("delete", "edit('delete')", show=False),
-        Binding("ctrl+w", "edit('word_back')", show=False),
-        Binding("ctrl+u", "edit('to_home')", show=False),
-        Binding("ctrl+k", "edit('to_end')", show=False),
-        Binding("enter", "submit", "Send", show=False),
-        Binding("ctrl+j,alt+enter,shift+enter", "newline", "New line", show=False),
-        Binding("ctrl+space,ctrl+@,shift+space", "zwnj", "ZWNJ", show=False),
-    ]
 
     @dataclass
     class Changed(Message):
@@ -320,96 +291,6 @@ class BidiEditor(Widget, can_focus=True):
             ]
         )
 
-    # --- keys ----------------------------------------------------------------------------------
-
-    async def on_key(self, event: events.Key) -> None:
-        """Type printable characters, and the format characters Persian needs (ZWNJ)."""
-        char = event.character
-        if char is not None and (event.is_printable or char in TYPABLE_FORMAT):
-            event.stop()
-            event.prevent_default()
-            self.insert(char)
-
-    async def on_paste(self, event: events.Paste) -> None:
-        """Insert a bracketed paste as it is (cleaned of controls)."""
-        event.stop()
-        event.prevent_default()
-        self.insert(event.text)
-
-    def action_move(self, how: str, select: bool = False) -> None:
-        """Move the cursor (``left``/``right``/``up``/``down``/``home``/``end``/``word_left``/
-        ``word_right``), extending the selection with ``select``."""
-        caret = self.caret_map()
-        buf = self.buffer
-        pos = buf.cursor
-        if not select and buf.selection is not None and how in ("left", "right"):
-            pos = self._collapse(caret, how)
-        elif how == "left":
-            pos = self._horizontal(caret, pos, -1)
-        elif how == "right":
-            pos = self._horizontal(caret, pos, +1)
-        elif how in ("up", "down"):
-            _, x = caret.locate(pos)
-            goal = self._goal_x if self._goal_x is not None else x
-            pos = caret.vertical(pos, -1 if how == "up" else 1, goal)
-            buf.move(pos, select=select)
-            self._goal_x = goal
-            self.refresh()
-            return
-        elif how == "home":
-            pos = caret.home(pos)
-        elif how == "end":
-            pos = caret.end(pos)
-        elif how in ("word_left", "word_right"):
-            rtl = caret.rows[caret.row_of(pos)].rtl
-            forward = (how == "word_right") != rtl
-            pos = word_end(buf.text, pos) if forward else word_start(buf.text, pos)
-        buf.move(pos, select=select)
-        self._goal_x = None
-        self.refresh()
-
-    def _horizontal(self, caret: CaretMap, pos: int, delta: int) -> int:
-        if self.settings.mode == "app":
-            return caret.right(pos) if delta > 0 else caret.left(pos)
-        # The terminal reorders (or nobody does): step logically, backwards on RTL rows.
-        rtl = caret.rows[caret.row_of(pos)].line.direction == "rtl" and self.settings.mode != "off"
-        return max(0, min(len(self.buffer.text), pos + (-delta if rtl else delta)))
-
-    def _collapse(self, caret: CaretMap, how: str) -> int:
-        sel = self.buffer.selection
-        assert sel is not None
-        xs = {p: caret.locate(p)[1] for p in sel}
-        left, right = sorted(sel, key=lambda p: xs[p])
-        return left if how == "left" else right
-
-    def action_edit(self, how: str) -> None:
-        """Delete: ``backspace``, ``delete``, ``word_back``, ``to_home``, ``to_end``."""
-        buf = self.buffer
-        if how == "backspace":
-            buf.backspace()
-        elif how == "delete":
-            buf.delete()
-        elif how == "word_back":
-            buf.delete_word_back()
-        elif how in ("to_home", "to_end"):
-            caret = self.caret_map()
-            buf.delete_to(caret.home(buf.cursor) if how == "to_home" else caret.end(buf.cursor))
-        self._changed()
-
     def action_submit(self) -> None:
         """Post :class:`Submitted` with the text."""
         self.post_message(self.Submitted(self, self.buffer.text))
-
-    def action_newline(self) -> None:
-        """Insert a line break (multi-line mode only)."""
-        if not self.single_line:
-            self.insert("\n")
-
-    def action_zwnj(self) -> None:
-        """Insert a zero-width non-joiner (U+200C, the Persian half-space)."""
-        self.insert(ZWNJ)
-
-    def select_all(self) -> None:
-        """Select everything."""
-        self.buffer.select_all()
-        self.refresh()

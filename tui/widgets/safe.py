@@ -19,7 +19,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
 from typing import ClassVar, Literal
 
 from rich.style import Style
@@ -32,6 +31,7 @@ from textual.widget import Widget
 
 from adapters.models import Span
 from tui.text import Line, display_safe
+from tui.text.sanitize import Edit, display_safe_edits
 from tui.widgets.textline import (
     DEFAULT_SETTINGS,
     SPAN_COMPONENTS,
@@ -56,17 +56,29 @@ PDI = "\u2069"
 
 
 class OffsetMap:
-    """Maps offsets in a text to offsets in its sanitised form (identity when unchanged)."""
+    """Maps offsets in a text to offsets in its sanitised form (identity when unchanged).
 
-    def __init__(self, text: str, safe: str) -> None:
+    Built from :func:`~tui.text.sanitize.display_safe_edits` in linear time (a general diff
+    was quadratic: minutes for one control character in a 50,000-character message). ``safe``
+    must be ``display_safe(text, where)`` (``where`` None: whichever of the two it is; a
+    ``safe`` that is neither raises ``ValueError``).
+    """
+
+    def __init__(self, text: str, safe: str, where: Where | None = None) -> None:
         self._identity = text is safe or text == safe
         self._length = len(text)
         self._safe_length = len(safe)
         self._blocks: list[tuple[int, int, int, int, bool]] = []
         if not self._identity:
-            matcher = SequenceMatcher(None, text, safe, autojunk=False)
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-                self._blocks.append((i1, i2, j1, j2, tag == "equal"))
+            tries: tuple[Where, ...] = (where,) if where is not None else ("body", "name")
+            for kind in tries:
+                edits = display_safe_edits(text, kind)
+                blocks = _blocks(edits, len(text))
+                if _apply(text, blocks, edits) == safe:
+                    self._blocks = blocks
+                    break
+            else:
+                raise ValueError("OffsetMap: safe is not display_safe(text)")
         self._starts = [b[0] for b in self._blocks]
 
     def start(self, offset: int) -> int:
@@ -88,6 +100,27 @@ class OffsetMap:
         return j1 + (offset - i1) if equal else j2
 
 
+def _blocks(edits: list[Edit], length: int) -> list[tuple[int, int, int, int, bool]]:
+    """``(i1, i2, j1, j2, equal)`` blocks covering the text: copied stretches and edits."""
+    blocks: list[tuple[int, int, int, int, bool]] = []
+    i = j = 0
+    for a, b, replacement in edits:
+        if a > i:
+            blocks.append((i, a, j, j + a - i, True))
+            j += a - i
+        blocks.append((a, b, j, j + len(replacement), False))
+        i, j = b, j + len(replacement)
+    if i < length or not blocks:
+        blocks.append((i, length, j, j + length - i, True))
+    return blocks
+
+
+def _apply(text: str, blocks: list[tuple[int, int, int, int, bool]], edits: list[Edit]) -> str:
+    """The sanitised text the blocks describe (to check they describe ``safe``)."""
+    replacements = iter(r for _, _, r in edits)
+    return "".join(text[a:b] if equal else next(replacements) for a, b, _, _, equal in blocks)
+
+
 def sanitize_spans(
     text: str, spans: Sequence[Span] = (), where: Where = "body"
 ) -> tuple[str, tuple[Span, ...]]:
@@ -95,7 +128,7 @@ def sanitize_spans(
     safe = display_safe(text, where)
     if safe is text or not spans:
         return safe, tuple(spans)
-    offsets = OffsetMap(text, safe)
+    offsets = OffsetMap(text, safe, where)
     out = []
     for span in spans:
         a, b = offsets.start(span.start), offsets.end(span.end)

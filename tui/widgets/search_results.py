@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from adapters.models import Span
 from tui.engine.records import SearchHit
+from tui.keys import default
 from tui.text import Line, display_safe
 from tui.widgets.dates import GregorianFormatter, TimeFormatter
 from tui.widgets.safe import FSI, PDI, OffsetMap
@@ -97,13 +98,13 @@ class SearchResults(ScrollView, can_focus=True):
     SearchResults > .search--empty { color: $text-muted; }
     """ + span_css("SearchResults")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", "Next", show=False),
-        Binding("k,up", "cursor(-1)", "Previous", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("g,home", "edge(True)", show=False),
-        Binding("G,end", "edge(False)", show=False),
-        Binding("enter", "choose", "Open"),
+        Binding(default("down"), "cursor(1)", "Next", show=False, id="down"),
+        Binding(default("up"), "cursor(-1)", "Previous", show=False, id="up"),
+        Binding(default("page_down"), "page(1)", show=False, id="page_down"),
+        Binding(default("page_up"), "page(-1)", show=False, id="page_up"),
+        Binding(default("first"), "edge(True)", show=False, id="first"),
+        Binding(default("last"), "edge(False)", show=False, id="last"),
+        Binding(default("open"), "choose", "Open", id="open"),
     ]
 
     cursor: reactive[int] = reactive(0)
