@@ -17,9 +17,9 @@ import gc
 import time
 from typing import Final
 
-QUIET_S: Final = 0.5
+QUIET_S: Final = 0.25
 """How long after the last input event the user counts as idle."""
-EVERY_S: Final = 2.0
+EVERY_S: Final = 3.0
 """At most one idle collection this often (a full one costs tens of ms of CPU)."""
 
 
