@@ -22,11 +22,13 @@ _lock = threading.Lock()
 _needles: set[str] = set()
 _pattern: re.Pattern[str] | None = None
 # Token-shaped path segments of the five APIs, even for tokens never registered here:
-# /bot<digits>:<secret>/, /file/bot.../, Eitaa /api/bot<digits>:<uuid>/, Rubika /v3/<opaque>/.
+# /bot<digits>:<secret>/, /file/bot.../, Eitaa /api/bot<digits>:<uuid>/, Rubika /v3/<opaque>/;
+# and a ``token=`` query parameter (the mocks' control API takes the bot's token that way).
 _SHAPES = re.compile(
     r"(?<=/bot)\d{3,}:[A-Za-z0-9_\-]{6,}"
     r"|(?<=/api/)bot\d+:[0-9A-Fa-f\-]{8,}"
     r"|(?<=/v3/)[A-Za-z0-9_\-]{16,}(?=/)"
+    r"|(?<=[?&]token=)[^&\s\"'#]{4,}"
 )
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.secret_sweep"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(

@@ -68,9 +68,11 @@ def test_unregistered_token_shapes_are_scrubbed() -> None:
     line = (
         "GET http://h/telegram/bot123456:AAbbCCdd_eeFF/getMe "
         "http://h/eitaa/api/bot42:0000aaaa-1111-2222-3333-444444444444/sendMessage "
-        "http://h/rubika/v3/ABCDEFGHIJKLMNOPQRSTUVWXYZ012345/getMe"
+        "http://h/rubika/v3/ABCDEFGHIJKLMNOPQRSTUVWXYZ012345/getMe "
+        "http://h/bale/__mock__/requests?since=3&token=777:QqWwEeRrTt&x=1"
     )
     out = redact.scrub(line)
+    assert "QqWwEeRrTt" not in out and "since=3&token=***&x=1" in out
     assert "AAbbCCdd_eeFF" not in out
     assert "0000aaaa-1111" not in out
     assert "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345" not in out

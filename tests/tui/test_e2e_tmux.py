@@ -190,6 +190,8 @@ def test_an_injected_message_appears_opens_and_gets_a_persian_reply(terminal: Te
 
     # Filter to it and open it: the message is in the conversation, right-aligned (RTL).
     terminal.keys("f")
+    # The filter line has the focus when the key bar drops the inbox's own keys.
+    terminal.wait("the filter focused", lambda rows: "Enter Open" not in rows[-1])
     terminal.keys("Tara", literal=True)
     terminal.keys("Enter")
     terminal.wait("the filtered inbox", lambda rows: "1 of 14 chats" in rows[0])
@@ -202,6 +204,9 @@ def test_an_injected_message_appears_opens_and_gets_a_persian_reply(terminal: Te
 
     # A Persian reply (with a ZWNJ) typed into the composer and sent reaches the mock exactly.
     terminal.keys("i")
+    # Typed before the composer has the focus, the text would go to the history view: wait
+    # for the composer's key bar, as a person waits for the cursor.
+    terminal.wait("the composer focused", lambda rows: "$EDITOR" in rows[-1])
     terminal.keys(REPLY, literal=True)
     terminal.wait_for(visual(REPLY))
     terminal.keys("Enter")
