@@ -32,6 +32,9 @@ from tui.widgets.conversation_render import ROW_KINDS, ConversationLabels, safe_
 from tui.widgets.dates import TimeFormatter
 from tui.widgets.textline import SPAN_COMPONENTS, Direction, TextSettings, span_css
 
+PREFETCH_SCREENS = 6
+"""How many screens from the loaded window's edge the next page is asked for."""
+
 __all__ = ["ConversationView", "safe_url"]
 
 
@@ -336,10 +339,13 @@ class ConversationView(MessageActions, ConversationLayout, can_focus=True):
         height = self.scrollable_content_region.height
         y = int(self.scroll_y)
         window = self.window
-        if window.has_older and not self._want_older and y < 3 * height and window.oldest_id:
+        # Ask for the next page while a reader is still PREFETCH_SCREENS screens from the edge:
+        # the page then arrives (and its add costs its frame) between keys, not during one.
+        ahead = PREFETCH_SCREENS * height
+        if window.has_older and not self._want_older and y < ahead and window.oldest_id:
             self._want_older = True
             self.post_message(self.PageWanted(True, window.oldest_id))
-        near_end = y + 4 * height >= self._offsets[-1]
+        near_end = y + ahead >= self._offsets[-1]
         if window.has_newer and not self._want_newer and near_end and window.newest_id:
             self._want_newer = True
             self.post_message(self.PageWanted(False, window.newest_id))
