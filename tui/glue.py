@@ -29,6 +29,7 @@ from tui.settings import schema
 from tui.settings.paths import Paths
 from tui.settings.schema import AccountConfig, Config
 from tui.text import display_safe
+from tui.widgets.dates import GREGORIAN_MONTHS_FA
 
 if TYPE_CHECKING:
     from adapters.models import Identity
@@ -37,20 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("payam.ui")
 
-_GREGORIAN_MONTHS_FA = (
-    "ژانویه",
-    "فوریه",
-    "مارس",
-    "آوریل",
-    "مه",
-    "ژوئن",
-    "ژوئیه",
-    "اوت",
-    "سپتامبر",
-    "اکتبر",
-    "نوامبر",
-    "دسامبر",
-)
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS_FA = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")
 
@@ -83,7 +70,7 @@ class DateLabels:
                 return self.t.digits(f"{j.day} {months[j.month - 1]}")
             return self.t.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
         if local.year == today.year:
-            month = _GREGORIAN_MONTHS_FA[local.month - 1] if fa else local.strftime("%b")
+            month = GREGORIAN_MONTHS_FA[local.month - 1] if fa else local.strftime("%b")
             return self.t.digits(f"{local.day} {month}")
         return self.t.digits(local.strftime("%Y-%m-%d"))
 

@@ -20,9 +20,9 @@ def test_same_seed_same_world() -> None:
     assert first != other
 
 
-def test_the_copy_of_the_tricky_strings_is_the_reference() -> None:
-    assert tricky.CASES == corpus.CASES
-    assert tricky.LONG == corpus.LONG
+def test_the_demo_and_the_rtl_tests_share_one_set_of_tricky_strings() -> None:
+    assert tricky.CASES is corpus.CASES
+    assert tricky.LONG is corpus.LONG
     assert [c[0] for c in tricky.CASES] == [f"P{i:02d}" for i in range(1, 51)]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from tests.cli.mockkit import HANG_GUARD_S, MockKit
+from tests.security.display_session import environment as display_environment
 from tests.security.ptyharness import PtyProcess
 
 REPO: Final = Path(__file__).resolve().parents[2]
@@ -46,30 +46,9 @@ sys.exit(main(sys.argv[1:]))
 
 
 def environment(root: Path) -> dict[str, str]:
-    """A clean environment: a temp HOME and XDG dirs, UTF-8, no keyring daemon, no proxies."""
-    home = root / "home"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TERM": "xterm-256color",
-        "PYTHONPATH": str(REPO),
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONIOENCODING": "utf-8",
-        "NO_COLOR": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
-    for var, sub in {
-        "XDG_CONFIG_HOME": ".config",
-        "XDG_DATA_HOME": ".local/share",
-        "XDG_CACHE_HOME": ".cache",
-        "XDG_STATE_HOME": ".local/state",
-        "XDG_RUNTIME_DIR": "run",
-    }.items():
-        (home / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(home / sub)
-    return env
+    """The display suite's clean environment (a temp HOME and XDG dirs, UTF-8, no keyring
+    daemon, no proxies), without colour."""
+    return {**display_environment(root), "NO_COLOR": "1"}
 
 
 def write_config(root: Path, kit: MockKit, accounts: dict[str, str]) -> Path:

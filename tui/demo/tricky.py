@@ -1,8 +1,9 @@
 """The tricky Persian strings of ``reference/rtl.md`` §7, which the demo world must contain.
 
-A copy of the reference's test set (logical order; invisible characters escaped) kept beside
-the demo, because ``tui`` must not import the test suite. ``tests/demo`` checks that this copy
-equals ``tests/text/corpus.py``'s and that every string reaches the demo's store unchanged.
+The reference's test set (logical order; invisible characters escaped), kept here rather than
+in the test suite because ``tui`` must not import the tests; ``tests/text/corpus.py`` (the RTL
+engine's oracle and benchmark material) imports it from here. ``tests/demo`` checks that every
+string reaches the demo's store unchanged.
 Each case is said, as a whole message, by someone it suits: the module docstrings of
 :mod:`tui.demo.chats_shop`, :mod:`tui.demo.chats_social` and :mod:`tui.demo.history` list which.
 """

@@ -11,7 +11,7 @@ from typing import Final, Protocol
 import jdatetime
 
 _PERSIAN_DIGITS: Final = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-_GREGORIAN_MONTHS_FA: Final = (
+GREGORIAN_MONTHS_FA: Final = (  # the Gregorian months as Persian speakers name them
     "ژانویه",
     "فوریه",
     "مارس",
@@ -75,7 +75,7 @@ class GregorianFormatter:
         """``Sat 21 Jun 2025`` (or with Persian month names)."""
         local = self._local(when)
         if self.persian:
-            month = _GREGORIAN_MONTHS_FA[local.month - 1]
+            month = GREGORIAN_MONTHS_FA[local.month - 1]
             return self._digits(f"{local.day} {month} {local.year}")
         return self._digits(f"{local:%a} {local.day} {local:%b %Y}")
 
