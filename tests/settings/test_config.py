@@ -25,6 +25,7 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     assert config.calendar == "gregorian" and not config.allow_insecure_keyring
     assert config.keys["down"] == ("down", "j")  # arrows and vim-style both
     assert config.notifications.bell and config.notifications.command == ()
+    assert config.max_fps == 120
 
 
 def test_full_file(tmp_path: Path) -> None:
@@ -38,6 +39,7 @@ calendar = "jalali"
 digits = "persian"
 theme = "nord"
 log_level = "debug"
+max_fps = 60
 [notifications]
 bell = false
 desktop = true
@@ -59,7 +61,7 @@ token_command = "pass show eitaa/news"
 """
     c = parse(text, tmp_path / "c.toml")
     assert c.downloads_dir == Path("/srv/dl") and c.allow_insecure_keyring
-    assert c.token_command_timeout == 5.0
+    assert c.token_command_timeout == 5.0 and c.max_fps == 60
     assert (c.bidi, c.language, c.calendar, c.digits, c.theme, c.log_level) == (
         "terminal",
         "fa",
@@ -109,6 +111,9 @@ BAD = [
     ("token_command_timeout = 0", "token_command_timeout", "between 1 and 600"),
     ("token_command_timeout = true", "token_command_timeout", "a number"),
     ('theme = " "', "theme", "must not be empty"),
+    ("max_fps = 0", "max_fps", "between 10 and 240"),
+    ("max_fps = 1000", "max_fps", "between 10 and 240"),
+    ("max_fps = 120.5", "max_fps", "an integer"),
     ('log_level = "loud"', "log_level", "not one of"),
     ("notifications = 1", "notifications", "must be a table"),
     ("[notifications]\ncommand = ['x', '{token}']", "notifications.command", "{token}"),

@@ -161,8 +161,10 @@ def build_app(demo: Demo, decision: BidiDecision, language: Language = "en") -> 
 def run_app(demo: Demo, language: Language = "en") -> int:
     """Run the app, its UI in ``language``, inside the terminal bidi decision until the user
     quits."""
+    from tui.settings import framerate
     from tui.text import termbidi
 
+    framerate.apply(demo.config)  # before Textual is imported: it reads the rate once
     try:
         decision = termbidi.decide(demo.config.bidi_setting())
     except termbidi.BidiModeError as exc:

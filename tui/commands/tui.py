@@ -23,6 +23,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the TUI; returns the app's exit code."""
+    from tui.settings import framerate
     from tui.settings.config import ConfigError, load_config
     from tui.settings.logs import close_logging, setup_logging
     from tui.settings.paths import Paths
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     except termbidi.BidiModeError as exc:
         raise CommandFailed(str(exc)) from None
     handler = setup_logging(paths, config.log_level)
+    framerate.apply(config)  # before Textual is imported: it reads the rate once
     try:
         from tui.app import PayamApp
         from tui.engine.service import Service

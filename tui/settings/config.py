@@ -31,6 +31,7 @@ TOP_KEYS = frozenset(
         "digits",
         "theme",
         "log_level",
+        "max_fps",
         "notifications",
         "keys",
         "accounts",
@@ -177,6 +178,10 @@ class _Reader:
         )
         if not 1 <= timeout <= 600:
             self.error("token_command_timeout", "must be between 1 and 600 seconds")
+        max_fps = self.typed(data, "max_fps", int, schema.DEFAULT_MAX_FPS, "max_fps")
+        if not schema.MAX_FPS_RANGE[0] <= max_fps <= schema.MAX_FPS_RANGE[1]:
+            low, high = schema.MAX_FPS_RANGE
+            self.error("max_fps", f"must be between {low} and {high} frames per second")
         theme = self.typed(data, "theme", str, schema.DEFAULT_THEME, "theme")
         if not theme.strip():
             self.error("theme", "must not be empty")
@@ -194,6 +199,7 @@ class _Reader:
             digits=self.choice(data, "digits", schema.DIGITS, "ascii"),
             theme=theme,
             log_level=self.choice(data, "log_level", schema.LOG_LEVELS, "info"),
+            max_fps=max_fps,
             notifications=self.notifications(data.get("notifications", {})),
             keys=MappingProxyType(self.keys(data.get("keys", {}))),
             accounts=self.accounts(data.get("accounts", [])),

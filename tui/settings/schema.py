@@ -38,6 +38,11 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 BIDI_ENV = "PAYAM_BIDI"
 DEFAULT_THEME = "payam-dark"
 DEFAULT_TOKEN_COMMAND_TIMEOUT = 30.0
+# Textual draws at most 60 frames a second by default: a key that lands just after a frame waits
+# up to 16.7 ms for the next one, the whole PageUp budget (issue 6). At 120 that wait is at most
+# 8.3 ms; frames are still drawn only when something changed.
+DEFAULT_MAX_FPS = 120
+MAX_FPS_RANGE = (10, 240)
 # Placeholders a notification command may use; each is filled with display_safe text.
 NOTIFY_FIELDS = frozenset({"account", "messenger", "chat", "sender", "text"})
 
@@ -221,6 +226,7 @@ class Config:
     digits: Digits = "ascii"
     theme: str = DEFAULT_THEME
     log_level: LogLevel = "info"
+    max_fps: int = DEFAULT_MAX_FPS
     notifications: NotificationsConfig = NotificationsConfig()
     keys: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_KEYS)
     accounts: tuple[AccountConfig, ...] = ()

@@ -45,6 +45,7 @@ from tui.widgets.conversation_render import (
     safe_url,
 )
 from tui.widgets.dates import GregorianFormatter, TimeFormatter
+from tui.widgets.scrollsize import set_virtual_size
 from tui.widgets.textline import Direction, TextSettings, component_style, settings_for, span_styles
 
 _ROW_CACHE_LIMIT = 4000
@@ -129,7 +130,7 @@ class ConversationLayout(ScrollView):
         self._link_ids.clear()
         self.shown.clear()
         if self.is_mounted:
-            self.virtual_size = Size(self._width(), 0)
+            set_virtual_size(self, Size(self._width(), 0))
             self.go_to(0)
         self.refresh()
 
@@ -218,7 +219,7 @@ class ConversationLayout(ScrollView):
             for i, item in enumerate(self._items)
             if isinstance(item, MessageItem)
         }
-        self.virtual_size = Size(width, self._offsets[-1])
+        set_virtual_size(self, Size(width, self._offsets[-1]))
         self.refresh()
 
     def _lay_out_visible(self) -> None:
@@ -240,7 +241,7 @@ class ConversationLayout(ScrollView):
                 if not changed:
                     return
                 self._offsets = [0, *accumulate(len(self._item_rows(it)) for it in self._items)]
-                self.virtual_size = Size(self._width(), self._offsets[-1])
+                set_virtual_size(self, Size(self._width(), self._offsets[-1]))
                 self.go_to(self.max_scroll_y if bottom else max(0, top + shift))
                 self.refresh()
         finally:

@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.keys import default
+from tui.widgets.scrollsize import set_virtual_size
 
 
 def cell(text: str, width: int, style: Style, *, end: bool = False) -> Strip:
@@ -96,7 +97,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         at line ``scroll_y`` (kept when None, then moved only to keep the cursor visible)."""
         self._count = count
         self._cache.clear()
-        self.virtual_size = Size(0, count * self.ROW_HEIGHT)
+        set_virtual_size(self, Size(0, count * self.ROW_HEIGHT))
         target = self.cursor if cursor is None else cursor
         target = max(0, min(target, count - 1)) if count else 0
         if scroll_y is not None:

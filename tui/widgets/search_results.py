@@ -27,6 +27,7 @@ from tui.keys import default
 from tui.text import Line, display_safe
 from tui.widgets.dates import GregorianFormatter, TimeFormatter
 from tui.widgets.safe import FSI, PDI, OffsetMap
+from tui.widgets.scrollsize import set_virtual_size
 from tui.widgets.textline import (
     SPAN_COMPONENTS,
     TextSettings,
@@ -162,9 +163,8 @@ class SearchResults(ScrollView, can_focus=True):
         self._resize()
 
     def _resize(self) -> None:
-        self.virtual_size = Size(
-            self.scrollable_content_region.width, len(self.hits) * ROWS_PER_HIT
-        )
+        width = self.scrollable_content_region.width
+        set_virtual_size(self, Size(width, len(self.hits) * ROWS_PER_HIT))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
