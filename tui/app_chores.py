@@ -16,6 +16,7 @@ from textual.theme import Theme
 from tui.crash import CrashSafeApp
 from tui.i18n import I18n
 from tui.idlegc import IdleCollector
+from tui.keyorder import KeysInOrder
 from tui.opener import link_argv, open_external
 from tui.text import display_safe
 from tui.themes import DEFAULT
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("payam.ui")
 
 
-class AppChores(CrashSafeApp):
+class AppChores(KeysInOrder, CrashSafeApp):
     """The background chores (see the module docs); the state is :class:`PayamApp`'s."""
 
     service: Service

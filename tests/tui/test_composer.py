@@ -301,3 +301,21 @@ async def test_send_options_offer_only_what_the_messenger_supports() -> None:
         await pilot.pause()
         options = posted(app, Composer.SendText)[0].options
         assert options is not None and options.silent and not options.pin
+
+
+async def test_a_draft_arriving_after_typing_goes_before_the_typed_text() -> None:
+    """Keys read while the chat was loading are not overwritten by its saved draft: the draft
+    comes first, the typed text after it, and the two are saved together; without typing, a
+    draft only fills the editor (nothing to save)."""
+    app = ComposerApp(capabilities=caps())
+    async with run(app) as pilot:
+        composer = app.query_one(Composer)
+        composer.set_draft("پیش‌نویس")
+        await pilot.pause()
+        assert composer.text == "پیش‌نویس" and not posted(app, Composer.DraftChanged)
+        composer.reset()
+        await type_text(pilot, "Hi")
+        composer.set_draft("سلام ")
+        await pilot.pause()
+        assert composer.text == "سلام Hi"
+        assert [m.text for m in posted(app, Composer.DraftChanged)][-1] == "سلام Hi"

@@ -169,9 +169,15 @@ class Composer(Widget):
         self.editor.set_direction(direction)
 
     def set_draft(self, text: str) -> None:
-        """Start with a saved draft (does not post :class:`DraftChanged`)."""
-        with self.editor.prevent(BidiEditor.Changed):
-            self.editor.text = text
+        """Start with a saved draft (does not post :class:`DraftChanged`). Text typed before
+        the draft arrived (keys read while the chat was still loading) is kept after it, and
+        the two together are saved as the draft."""
+        typed = self.editor.text
+        if typed:
+            self.editor.text = text + typed
+        else:
+            with self.editor.prevent(BidiEditor.Changed):
+                self.editor.text = text
         self._status()
 
     def focus_editor(self) -> None:
@@ -186,7 +192,9 @@ class Composer(Widget):
         self.mode, self.target, self.options = "send", None, None
         self._draft_before_edit = ""
         self.capabilities = None
-        self.set_draft("")
+        with self.editor.prevent(BidiEditor.Changed):
+            self.editor.text = ""
+        self._status()
 
     # --- modes -------------------------------------------------------------------------------
 
