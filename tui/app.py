@@ -43,6 +43,7 @@ from tui.crash import crash_report
 from tui.engine.service_types import Notice, ServiceError
 from tui.glue import DateLabels
 from tui.i18n import I18n
+from tui.keyorder import PATIENCE_S
 from tui.keys import Keymap, default
 from tui.notify import Announcement, Notifier, run_command
 from tui.screens.inbox import InboxScreen
@@ -311,12 +312,14 @@ class PayamApp(AppChores):
 
     def open_chat(self, account: str, chat_id: str, around: int | None = None) -> None:
         """Push the conversation of ``(account, chat_id)`` (around store id ``around``)."""
-        from tui.screens.conversation import ConversationScreen
+        from tui.screens.conversation import SHOW_AFTER_S, ConversationScreen
 
         inbox = self.inbox_screen
         if inbox is not None:
             inbox.inbox_list.select_key((account, chat_id))
         kept = self._chat_screen
+        # Keys typed behind the Enter that opened the chat are for the chat (tui.keyorder).
+        release = self.hold_keys(SHOW_AFTER_S + PATIENCE_S)
         if kept is not None and kept.reusable:
             # Composing and styling a conversation screen is most of what an open costs: the
             # one kept (installed, so not removed when popped) shows the new chat instead.
@@ -327,6 +330,7 @@ class PayamApp(AppChores):
                 # meanwhile may have gone elsewhere.
                 if self.screen is origin and kept not in self.screen_stack:
                     self.push_screen(kept)
+                self.call_later(release)
 
             kept.switch_chat(account, chat_id, around=around, show=show)
             return
@@ -344,6 +348,7 @@ class PayamApp(AppChores):
             self._chat_screen = screen
             self.install_screen(screen, name=CHAT_SCREEN)
         self.push_screen(screen)
+        self.call_after_refresh(release)
 
     def on_inbox_list_opened(self, message: Any) -> None:
         """Enter (or a click) on a chat."""

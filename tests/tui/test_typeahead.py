@@ -74,8 +74,7 @@ async def test_a_key_whose_path_broke_off_holds_the_others_up_only_briefly(
         await ready(pilot)
         inbox = app.screen
         assert isinstance(inbox, InboxScreen)
-        lost = events.Key("f13", None)  # as if its widget had gone with it
-        app._key_on_way, app._key_since = lost, time.monotonic()
+        app.hold_keys(PATIENCE_S)  # never released: as if its widget had gone
         started = time.monotonic()
         arrive_together(app, "f", *"maryam")
         while inbox.filter_editor.text != "maryam" and time.monotonic() - started < 5:
@@ -84,3 +83,19 @@ async def test_a_key_whose_path_broke_off_holds_the_others_up_only_briefly(
         assert inbox.filter_editor.text == "maryam"
         assert PATIENCE_S * 0.9 <= waited < PATIENCE_S + 2.0
         assert idle(app)
+
+
+async def test_held_keys_go_as_soon_as_the_hold_is_released(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        release = app.hold_keys(30.0)
+        arrive_together(app, "f", *"maryam")
+        await pilot.pause(0.1)
+        assert not inbox.filter_editor.has_focus and inbox.filter_editor.text == ""
+        release()
+        await pilot.pause()
+        await pilot.pause()
+        assert inbox.filter_editor.text == "maryam" and idle(app)
