@@ -188,7 +188,8 @@ class Probe:
     def events(self) -> list[tuple[float, str, str, int]]:
         """(time, kind, detail, loaded messages) of every line so far."""
         out = []
-        for raw in self.path.read_text(encoding="utf-8").splitlines():
+        # The app may be half-way through a line: only lines with their newline count.
+        for raw in self.path.read_text(encoding="utf-8").split("\n")[:-1]:
             t, kind, detail, *rest = raw.split()
             out.append((float(t), kind, detail, int(rest[0]) if rest else 0))
         return out
