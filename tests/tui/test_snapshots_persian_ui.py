@@ -126,13 +126,13 @@ async def test_headers_and_the_file_line_read_right_to_left(tmp_path: Path) -> N
     labels = conversation_labels(t)
     # The file line, as the UI builds it (size and kind isolated), through FriBidi: the bullet
     # points left at the right edge, and "(23 B)" is not torn into "(B 23)".
-    label = (
-        f"◂ {FSI}{FILE_NAME}{PDI} ({FSI}{FILE_SIZE} B{PDI}) · {FSI}document{PDI} · "
-        f"{labels.file_fetch}"
-    )
+    # Payam's own words and numbers are Persian: the kind and the size's digits.
+    size, kind = t.digits(f"{FILE_SIZE} B"), labels.kind("document")
+    assert (size, kind) == ("۲۳ B", "سند")
+    label = f"◂ {FSI}{FILE_NAME}{PDI} ({FSI}{size}{PDI}) · {FSI}{kind}{PDI} · {labels.file_fetch}"
     (visual,) = fribidi([oracle_input(label)], rtl=True)
     assert any(r.rstrip() and r.endswith(visual) for r in inner), visual
-    assert "(23 B)" in visual and visual.endswith("◂")
+    assert "(۲۳ B)" in visual and visual.endswith("◂")
     # A header starts at the right edge with the sender's name, the time to its left (the
     # first message, 15 minutes before the frozen 12:00 UTC).
     (name,) = fribidi([SARA_FA.name], rtl=True)

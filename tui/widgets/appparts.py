@@ -5,9 +5,11 @@ formatter shared by the conversation and search views."""
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import get_args
 
 from textual.theme import Theme
 
+from adapters.models import AttachmentKind
 from tui.i18n import I18n
 from tui.settings.schema import Calendar
 from tui.themes import THEMES
@@ -52,6 +54,9 @@ def conversation_labels(t: I18n) -> ConversationLabels:
         file_saved=t("conv.file_saved"),
         file_fetch=t("conv.file_fetch"),
         empty=t("conv.empty"),
+        more=t("conv.more"),
+        kinds={k: t(f"kind.{k}") for k in get_args(AttachmentKind)},
+        digits=t.digits,
     )
 
 

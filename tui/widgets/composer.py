@@ -202,7 +202,7 @@ class Composer(Widget):
         t = self.t
         who = t("conv.you") if message.outgoing else (message.sender.name if message.sender else "")
         preview = one_line_preview(message.text) or (
-            message.attachments[0].kind if message.attachments else ""
+            t(f"kind.{message.attachments[0].kind}") if message.attachments else ""
         )
         who, preview = display_safe(who, "name"), display_safe(preview, "name")
         text = f"{verb} {FSI}{who}{PDI}: {FSI}{preview}{PDI}"

@@ -261,7 +261,7 @@ def lay_out_near(
 
 def _more_row(item: MessageItem, hidden: int, ctx: RowContext) -> Strip:
     """ "⋯ N more characters": as ``conversation_render`` draws it."""
-    more = ctx.labels.more.format(count=f"{hidden:,}")
+    more = ctx.labels.more.format(count=ctx.labels.count(hidden))
     ui = ctx.settings.options.ui_direction
     line = lay_out_one(
         more, ctx.width, direction=ui, spans=[Span(0, len(more), "meta")], settings=ctx.settings

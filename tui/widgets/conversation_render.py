@@ -125,6 +125,18 @@ class ConversationLabels:
     file_fetch: str = "s save · o open"
     empty: str = "No messages yet."
     more: str = "⋯ {count} more characters · m shows more"
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    """Attachment kinds in the UI's words (a kind not here is shown as it is)."""
+    digits: Callable[[str], str] = str
+    """Payam's own numbers (sizes, counts, percentages) in the UI's digits."""
+
+    def kind(self, kind: str) -> str:
+        """An attachment kind in the UI's words."""
+        return self.kinds.get(kind, kind)
+
+    def count(self, value: int) -> str:
+        """A count with thousands separated, in the UI's digits."""
+        return self.digits(f"{value:,}")
 
 
 def human_size(size: int | None) -> str:
@@ -256,7 +268,7 @@ def _message_rows(item: MessageItem, ctx: RowContext) -> list[Strip]:
                 )
             )
         if hidden:
-            more = ctx.labels.more.format(count=f"{hidden:,}")
+            more = ctx.labels.more.format(count=ctx.labels.count(hidden))
             strip = _label(more, [Span(0, len(more), "meta")], ctx)
             if ctx.more_meta is not None:
                 strip = strip.apply_meta(ctx.more_meta(message).meta)
@@ -299,7 +311,8 @@ def _quote(message: StoredMessage, ctx: RowContext) -> Strip:
         out.add(": ")
         preview = ctx.labels.deleted if quoted.deleted else one_line_preview(quoted.text)
         if not preview and quoted.attachments:
-            preview = quoted.attachments[0].file.name or quoted.attachments[0].kind
+            attachment = quoted.attachments[0]
+            preview = attachment.file.name or ctx.labels.kind(attachment.kind)
         out.add_name(preview, "quote")
     strip = _label(out.text, out.spans, ctx)
     if ctx.quote_meta is not None:
@@ -311,20 +324,22 @@ def _attachment(att: StoredAttachment, ctx: RowContext) -> Strip:
     out = _Builder()
     # The bullet points into the line: leftwards when a Persian UI starts it at the right.
     out.add("◂ " if ctx.settings.options.ui_direction == "rtl" else "▸ ", "attachment")
-    out.add_name(att.file.name or att.kind, "attachment")
-    size = human_size(att.file.size)
+    labels = ctx.labels
+    kind = labels.kind(att.kind)
+    out.add_name(att.file.name or kind, "attachment")
+    size = labels.digits(human_size(att.file.size))
     # Size and kind are isolated: in a Persian UI's right-to-left label the bidi algorithm
     # would otherwise split "23 B" into two runs and show "(B 23)".
     out.add(f" ({FSI}{size}{PDI})" if size else "")
     # A nameless file is called by its kind already: "photo (93 B) · photo" says it twice.
-    out.add(f" · {FSI}{att.kind}{PDI} · " if att.file.name else " · ")
+    out.add(f" · {FSI}{kind}{PDI} · " if att.file.name else " · ")
     done = ctx.progress.get(att.id)
     if att.local_path is not None:
-        out.add(ctx.labels.file_saved, "meta")
+        out.add(labels.file_saved, "meta")
     elif done is not None:
         got, total = done
         percent = f"{100 * got // total}%" if total else human_size(got)
-        out.add(f"↓ {percent}", "meta")
+        out.add(f"↓ {labels.digits(percent)}", "meta")
     else:
-        out.add(ctx.labels.file_fetch, "meta")
+        out.add(labels.file_fetch, "meta")
     return _label(out.text, out.spans, ctx)

@@ -25,6 +25,11 @@ def set_virtual_size(widget: Widget, size: Size) -> None:
     if widget.is_mounted and widget.container_size:
         # Widget._scroll_update (Textual is pinned exactly) is what a layout would end with.
         widget._scroll_update(size)
+        # A scrollbar that has just appeared missed the offsets set while it was hidden.
+        if widget.show_vertical_scrollbar:
+            widget.vertical_scrollbar.position = widget.scroll_y
+        if widget.show_horizontal_scrollbar:
+            widget.horizontal_scrollbar.position = widget.scroll_x
     else:
         widget.refresh(layout=True)  # not arranged yet: let the first layout size it
     widget.refresh()
