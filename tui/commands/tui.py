@@ -2,9 +2,8 @@
 
 Order matters: the config is read and the log set up; the terminal bidi decision is made
 *before* Textual takes the terminal (the DECRQM probe needs the raw tty, and a late reply would
-arrive as keys); the service is built, and starts opening the store and reading the inbox in
-a thread while Textual and the UI are imported (the app starts the service in its own event
-loop and takes that result; tokens are read only after the first paint); then the app runs inside
+arrive as keys); the service is built (nothing is opened or read yet: the app starts it in its
+own event loop, and tokens are read only after the first paint); then the app runs inside
 ``termbidi.applied``, which switches the terminal to explicit bidi mode when needed and back at
 exit — also after a crash, at interpreter exit and on SIGTERM/SIGHUP. Textual and the engine are
 imported here, lazily, so ``payam --help`` and the headless commands never pay for them.
@@ -42,15 +41,13 @@ def run(args: argparse.Namespace) -> int:
     handler = setup_logging(paths, config.log_level)
     framerate.apply(config)  # before Textual is imported: it reads the rate once
     try:
+        from tui.app import PayamApp
         from tui.engine.service import Service
 
         try:
             service = Service.from_config(paths, config)
         except Exception as exc:  # an account the service cannot describe: say which
             raise CommandFailed(str(exc)) from None
-        service.open_early()  # SQLite opens the store while Textual and the UI are imported
-        from tui.app import PayamApp
-
         app = PayamApp(service, config, bidi_decision=decision, paths=paths, save_theme=True)
         with termbidi.applied(decision):
             code = app.run()

@@ -60,7 +60,6 @@ from tui.engine.service_types import (
     ServiceError,
 )
 from tui.engine.store import Store, StoreError
-from tui.engine.store_open import EarlyOpen, open_store
 
 if TYPE_CHECKING:
     from tui.settings.paths import Paths
@@ -90,6 +89,13 @@ class _ForwardingHub(NoticeHub):
         super().publish(notice)
 
 
+def _open_store(path: Path) -> Store:
+    from tui.settings.paths import make_private_dir
+
+    make_private_dir(path.parent)
+    return Store(path)
+
+
 class Service(ChatsMixin, SendMixin):
     """The facade (see the module docs). Async methods must be awaited on one event loop."""
 
@@ -117,7 +123,6 @@ class Service(ChatsMixin, SendMixin):
         self._work: asyncio.Queue[_Stored | ChangeNotice] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._data_version = 0
-        self._early: EarlyOpen | None = None
         self.started = False
 
     @classmethod
@@ -155,15 +160,10 @@ class Service(ChatsMixin, SendMixin):
         if self.started:
             return
         self.started_at = self.clock.now()
-        inbox, version = None, None
         if self._store_path is not None:
             error = ""
-            early, self._early = self._early, None
             try:
-                if early is not None:
-                    self.store, inbox, version = await early.result()
-                else:
-                    self.store = await asyncio.to_thread(open_store, self._store_path)
+                self.store = await asyncio.to_thread(_open_store, self._store_path)
             except (sqlite3.Error, SchemaTooNew, StoreError, OSError) as exc:
                 error = f"cannot open the store {self._store_path}: {exc}"
             if error:
@@ -178,11 +178,8 @@ class Service(ChatsMixin, SendMixin):
             idle_poll_s=self.options.outbox_idle_s,
         )
         self._work = asyncio.Queue()
-        if inbox is None or version is None:
-            version = await self.store.run(self.store.data_version)
-            inbox = await self.store.run(self.store.inbox)
-        self._inbox.replace(inbox)
-        self._data_version = version
+        self._inbox.replace(await self.store.run(self.store.inbox))
+        self._data_version = await self.store.run(self.store.data_version)
         self._tasks = [
             asyncio.create_task(self._pump(), name="payam-service-pump"),
             asyncio.create_task(self._watch(), name="payam-service-watch"),
@@ -190,19 +187,9 @@ class Service(ChatsMixin, SendMixin):
         for parts in self._parts.values():
             self._start_runner(parts)
 
-    def open_early(self) -> None:
-        """Start opening the store and reading the inbox in a thread now, for :meth:`start`
-        to take (:mod:`tui.engine.store_open`): ``payam`` calls this before it imports the
-        UI. Nothing happens for a store handed in open, or once started."""
-        if self._store_path is not None and not self.started and self._early is None:
-            self._early = EarlyOpen(self._store_path)
-
     async def stop(self) -> None:
         """Stop every account (sync loops record "stopped by the user"), end the notice
         subscriptions, close the clients the service made and the store it opened."""
-        if self._early is not None:  # opened early, never started: close it
-            early, self._early = self._early, None
-            await asyncio.to_thread(early.discard)
         if not self.started:
             return
         for runner in list(self.runners.values()):
