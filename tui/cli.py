@@ -40,7 +40,9 @@ class CommandFailed(Exception):
     """A runtime failure with a one-line reason for the user (exit code 1)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The ``payam`` parser; without ``commands``, only the global options (what the bare TUI
+    needs: registering every command imports every command module)."""
     parser = argparse.ArgumentParser(
         prog="payam",
         description="One terminal inbox for Bale, Eitaa, Rubika, Soroush Plus and Telegram.",
@@ -58,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("PAYAM_DATA_DIR") or None,
         help="where the store, locks and log live (env PAYAM_DATA_DIR)",
     )
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"tui.commands.{name}")
@@ -71,8 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # once it has painted (freezing what start-up made, see PayamApp.after_first_paint);
     # every other command at once.
     gc.disable()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    # `payam` alone (the TUI, the common case) parses without loading every command module;
+    # anything else left over — a command, a bad option — or help goes to the full parser.
+    asks_help = bool({"-h", "--help"} & set(words))
+    parser = build_parser(commands=asks_help)
+    args, rest = parser.parse_known_args(words)
+    if rest:
+        parser = build_parser()
+        args = parser.parse_args(words)
+    elif not asks_help:
+        args.command = None
     if args.command not in (None, "demo") or getattr(args, "headless", False):
         gc.enable()
     handler = getattr(args, "handler", None)

@@ -34,8 +34,8 @@ from tui.widgets.chrome import KeyBar
 from tui.widgets.composer import Composer
 from tui.widgets.composer_parts import RunEditor, run_editor_process
 from tui.widgets.conversation import ConversationView
+from tui.widgets.conversation_labels import ConversationLabels
 from tui.widgets.conversation_model import PAGE_SIZE, WINDOW_LIMIT
-from tui.widgets.conversation_render import ConversationLabels
 from tui.widgets.dates import TimeFormatter
 from tui.widgets.safe import SafeLabel
 from tui.widgets.sources import ConversationSource

@@ -13,7 +13,7 @@ from adapters.models import AttachmentKind
 from tui.i18n import I18n
 from tui.settings.schema import Calendar
 from tui.themes import THEMES
-from tui.widgets.conversation_render import ConversationLabels
+from tui.widgets.conversation_labels import ConversationLabels
 from tui.widgets.dates import GregorianFormatter, JalaliFormatter, TimeFormatter
 
 

@@ -26,9 +26,10 @@ from adapters.base import Capabilities
 from tui.engine.records import GapMarker, Page, StoredAttachment, StoredMessage
 from tui.keys import default
 from tui.widgets.conversation_actions import MessageActions
+from tui.widgets.conversation_labels import ConversationLabels
 from tui.widgets.conversation_layout import ConversationLayout
 from tui.widgets.conversation_model import WINDOW_LIMIT, MessageItem
-from tui.widgets.conversation_render import ROW_KINDS, ConversationLabels, safe_url
+from tui.widgets.conversation_render import ROW_KINDS, safe_url
 from tui.widgets.dates import TimeFormatter
 from tui.widgets.textline import SPAN_COMPONENTS, Direction, TextSettings, span_css
 

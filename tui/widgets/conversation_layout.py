@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from tui.engine.records import GapMarker, StoredMessage
 from tui.widgets.conversation_blocks import BlockRows, Rows, block_rows, lay_out_near, row_of
+from tui.widgets.conversation_labels import ConversationLabels
 from tui.widgets.conversation_model import (
     WINDOW_LIMIT,
     Item,
@@ -38,7 +39,6 @@ from tui.widgets.conversation_render import (
     BODY_CHARS,
     MORE_FACTOR,
     ROW_KINDS,
-    ConversationLabels,
     RowContext,
     body_hidden,
     render_item,
