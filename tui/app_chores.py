@@ -15,7 +15,7 @@ from textual.theme import Theme
 
 from tui.crash import CrashSafeApp
 from tui.i18n import I18n
-from tui.idlegc import IdleCollector
+from tui.idlegc import IdleCollector, defer_full_collections
 from tui.keyorder import KeysInOrder
 from tui.opener import link_argv, open_external
 from tui.text import display_safe
@@ -61,6 +61,7 @@ class AppChores(KeysInOrder, CrashSafeApp):
         comes back, with what start-up made frozen out of its reach."""
         if not gc.isenabled():  # a real run (tui.cli), not a test's app
             gc.freeze()
+            defer_full_collections()
             gc.enable()
             self.idle_gc = IdleCollector()
             self.set_interval(0.25, self.idle_gc.tick, name="idle-gc")

@@ -22,7 +22,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     fake = Clock()
-    monkeypatch.setattr(idlegc.time, "monotonic", fake)
+    monkeypatch.setattr("tui.idlegc.time.monotonic", fake)
     yield fake
     gc.unfreeze()  # leave the test process as it was
 
@@ -75,3 +75,14 @@ def test_it_does_nothing_while_the_collector_is_off(clock: Clock) -> None:
         assert not collector.tick()
     finally:
         gc.enable()
+
+
+def test_full_collections_are_deferred_not_stopped() -> None:
+    before = gc.get_threshold()
+    try:
+        idlegc.defer_full_collections()
+        young, middle, oldest = gc.get_threshold()
+        assert (young, middle) == before[:2]  # young garbage goes as promptly as before
+        assert oldest == idlegc.OLDEST_THRESHOLD > before[2]
+    finally:
+        gc.set_threshold(*before)
