@@ -24,12 +24,12 @@ QUIET_S: Final = 0.25
 """How long after the last input event the user counts as idle."""
 EVERY_S: Final = 3.0
 """At most one idle collection this often (a full one costs tens of ms of CPU)."""
-OLDEST_THRESHOLD: Final = 100
+OLDEST_THRESHOLD: Final = 30
 """Younger collections between automatic full ones (CPython's default is 10)."""
 
 
 def defer_full_collections() -> None:
-    """Let automatic full collections come ten times more rarely (the idle ones do the work)."""
+    """Let automatic full collections come three times more rarely (the idle ones do the rest)."""
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, OLDEST_THRESHOLD)
 
