@@ -23,8 +23,8 @@ printed beside it as a stricter reference.
     messengers (Telegram, Bale, Soroush Plus): ``payam demo --quiet`` in tmux, a message posted
     to ``/<m>/__mock__/inbound``, until ``capture-pane`` shows it; end to end.
 
-Options (``--name=value``): ``--runs`` (5, starts per app and floor), ``--opens`` (8 per chat),
-``--pages`` (5 PageUp then 5 PageDown per open), ``--live`` (20 per messenger),
+Options (``--name=value``): ``--runs`` (9, starts per app and floor), ``--opens`` (8 per chat),
+``--pages`` (5 PageUp then 5 PageDown per open), ``--live`` (30 per messenger),
 ``--cache-dir``, ``--rebuild``. Exits non-zero when a budget is missed, tmux is missing, or the
 data is smaller than specified.
 """
@@ -321,8 +321,8 @@ def live_figures(term: Terminal, samples: int) -> dict[str, list[float]]:
 def main(argv: list[str]) -> int:
     """Measure everything; 0 when every budget is met on data of the specified size."""
     opts = dict(a.lstrip("-").partition("=")[::2] for a in argv)
-    runs, opens = int(opts.get("runs", 5)), int(opts.get("opens", 8))
-    pages, live = int(opts.get("pages", 5)), int(opts.get("live", 20))
+    runs, opens = int(opts.get("runs", 9)), int(opts.get("opens", 8))
+    pages, live = int(opts.get("pages", 5)), int(opts.get("live", 30))
     if shutil.which("tmux") is None:
         print("tmux is not installed: the TUI budgets are measured in tmux")
         return 1
