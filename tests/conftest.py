@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,3 +60,15 @@ def memory_keyring() -> Iterator[object]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def gc_settings() -> Iterator[None]:
+    """The cyclic GC as it was: `payam` turns it off while starting and the app raises the
+    oldest generation's threshold after its first paint; a test that runs either in-process
+    must not leave that to the tests after it."""
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    yield
+    gc.set_threshold(*threshold)
+    if enabled:
+        gc.enable()

@@ -3,10 +3,8 @@ a command, a bad option or --help still gets the full parser."""
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -45,14 +43,6 @@ def test_a_config_file_named_like_a_command_is_still_a_config_file() -> None:
     assert done.stdout.split()[:2] == ["None", "tail"]
 
 
-@pytest.fixture
-def gc_back() -> Iterator[None]:
-    """cli.main turns the cyclic GC off for start-up; a parse that exits leaves it off."""
-    yield
-    gc.enable()
-
-
-@pytest.mark.usefixtures("gc_back")
 def test_commands_bad_options_and_help_get_the_full_parser(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
