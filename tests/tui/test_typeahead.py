@@ -28,6 +28,13 @@ def arrive_together(app: PayamApp, *items: str | events.Paste) -> None:
             app.post_message(events.Key(item, char))
 
 
+def inbox_of(app: PayamApp) -> InboxScreen:
+    """The inbox, on screen."""
+    screen = app.screen
+    assert isinstance(screen, InboxScreen)
+    return screen
+
+
 def idle(app: PayamApp) -> bool:
     """No key on its way and none waiting (a call: mypy would narrow the attributes)."""
     return app._key_on_way is None and not app._keys_waiting
@@ -37,8 +44,7 @@ async def test_letters_behind_f_reach_the_filter_line(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        inbox = app.screen
-        assert isinstance(inbox, InboxScreen)
+        inbox = inbox_of(app)
         arrive_together(app, "f", *"sara_k")
         await pilot.pause()
         await pilot.pause()
@@ -72,8 +78,7 @@ async def test_a_key_whose_path_broke_off_holds_the_others_up_only_briefly(
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        inbox = app.screen
-        assert isinstance(inbox, InboxScreen)
+        inbox = inbox_of(app)
         app.hold_keys(PATIENCE_S)  # never released: as if its widget had gone
         started = time.monotonic()
         arrive_together(app, "f", *"maryam")
@@ -89,8 +94,7 @@ async def test_held_keys_go_as_soon_as_the_hold_is_released(tmp_path: Path) -> N
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        inbox = app.screen
-        assert isinstance(inbox, InboxScreen)
+        inbox = inbox_of(app)
         release = app.hold_keys(30.0)
         arrive_together(app, "f", *"maryam")
         await pilot.pause(0.1)
