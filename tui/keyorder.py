@@ -79,10 +79,9 @@ class KeysInOrder(App[int]):
         ``patience`` seconds have passed): for work a key started that finishes later and
         that the keys behind it must see done (a chat shown once its first page is in)."""
         hold = _Hold()
-        if self._key_on_way is None:
-            self._start(hold, patience)
-        else:  # behind the key on its way: starts when that one is done
-            self._key_on_way, self._key_until = hold, time.monotonic() + patience
+        # Called while the key that started the work is still on its way (Enter's binding),
+        # the hold takes its place: the keys behind now wait for the work, not for the key.
+        self._start(hold, patience)
         return lambda: self._key_done(hold)
 
     def _start(self, token: Typed | _Hold, patience: float = PATIENCE_S) -> None:
