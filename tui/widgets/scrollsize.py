@@ -3,11 +3,10 @@
 Textual's ``Widget.virtual_size`` is a reactive with ``layout=True``: every assignment asks the
 screen for a full layout, so the next frame re-arranges and repaints every widget on it — a
 page of history arriving, or an inbox row changing, then cost the next key's frame all that. A
-Line-API view whose
-size on screen does not change needs none of that: only its scrollbar must learn the new height,
-and the scroll offset must be clamped to it. Textual lays out again by itself when a scrollbar
-appears or goes (``show_vertical_scrollbar`` is a layout reactive of its own), so that case
-still works.
+Line-API view whose size on screen does not change needs none of that: only its scrollbar must
+learn the new height, and the scroll offset must be clamped to it. Textual lays out again by
+itself when a scrollbar appears or goes (``show_vertical_scrollbar`` is a layout reactive of
+its own), so that case still works.
 """
 
 from __future__ import annotations
