@@ -82,6 +82,11 @@ class I18n:
         found = MESSENGERS.get(name)
         return found[self._column] if found else name
 
+    def attachment_kind(self, kind: str) -> str:
+        """An attachment kind (``photo``, ``voice``…) in the UI's words; an unknown one as is."""
+        key = f"kind.{kind}"
+        return self(key) if key in STRINGS else kind
+
     @staticmethod
     def ltr(token: str) -> str:
         """A Latin token (a key, a command) isolated left to right (LRI … PDI), so that its

@@ -104,3 +104,9 @@ async def test_persian_rows_match_fribidi(tmp_path: Path) -> None:
         assert rtl and any(visual in r for r in rows), visual
         checked += 1
     assert checked >= 5
+
+
+def test_attachment_kinds_in_the_ui_language_and_unknown_ones_as_they_are() -> None:
+    assert I18n("fa").attachment_kind("voice") == "پیام صوتی"
+    assert I18n("en").attachment_kind("voice") == "voice"
+    assert I18n("fa").attachment_kind("hologram") == "hologram"  # a plug-in's own kind

@@ -55,7 +55,7 @@ def conversation_labels(t: I18n) -> ConversationLabels:
         file_fetch=t("conv.file_fetch"),
         empty=t("conv.empty"),
         more=t("conv.more"),
-        kinds={k: t(f"kind.{k}") for k in get_args(AttachmentKind)},
+        kinds={k: t.attachment_kind(k) for k in get_args(AttachmentKind)},
         digits=t.digits,
     )
 

@@ -175,9 +175,14 @@ class Composer(Widget):
         typed = self.editor.text
         if typed:
             self.editor.text = text + typed
+            self._status()
         else:
-            with self.editor.prevent(BidiEditor.Changed):
-                self.editor.text = text
+            self._replace_quietly(text)
+
+    def _replace_quietly(self, text: str) -> None:
+        """The editor holds ``text``; no :class:`DraftChanged` (it is not the user's edit)."""
+        with self.editor.prevent(BidiEditor.Changed):
+            self.editor.text = text
         self._status()
 
     def focus_editor(self) -> None:
@@ -192,9 +197,7 @@ class Composer(Widget):
         self.mode, self.target, self.options = "send", None, None
         self._draft_before_edit = ""
         self.capabilities = None
-        with self.editor.prevent(BidiEditor.Changed):
-            self.editor.text = ""
-        self._status()
+        self._replace_quietly("")
 
     # --- modes -------------------------------------------------------------------------------
 
@@ -202,7 +205,7 @@ class Composer(Widget):
         t = self.t
         who = t("conv.you") if message.outgoing else (message.sender.name if message.sender else "")
         preview = one_line_preview(message.text) or (
-            t(f"kind.{message.attachments[0].kind}") if message.attachments else ""
+            t.attachment_kind(message.attachments[0].kind) if message.attachments else ""
         )
         who, preview = display_safe(who, "name"), display_safe(preview, "name")
         text = f"{verb} {FSI}{who}{PDI}: {FSI}{preview}{PDI}"
